@@ -1,0 +1,172 @@
+"""Generate stage: the :class:`Summarizer`, the Python API other services import.
+
+It owns one engine (model loaded once), groups articles into windows so the engine can batch across
+them, asks each article the right questions, and turns engine output into :class:`Result` records in
+input order. A failure is confined to the article that caused it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from summarize.engines import Engine, create_engine
+from summarize.errors import ConfigError, SummarizeError
+from summarize.ingest import article_from_text
+from summarize.prompts import load_prompts
+from summarize.records import Answer, Article, Result, Summary
+
+ArticleLike = str | Article
+
+
+class Summarizer:
+    """Neutral summaries and answers for news articles.
+
+    ``engine`` is ``auto`` or ``seq2seq``; ``model`` a hub id or local folder (default
+    ``google/flan-t5-base``); ``device`` ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``. ``generation``
+    overrides decoding settings (``{"num_beams": 2, "summary.max_new_tokens": 96}``); ``prompts`` is
+    a folder of prompt files to use instead of the shipped ones.
+
+    The engine and its weights load once, in the constructor; reuse the instance. It is safe to share
+    across threads: calls are serialized by an internal lock, since the model runs one batch at a
+    time anyway. For parallel throughput use several processes.
+    """
+
+    def __init__(
+        self,
+        engine: str = "auto",
+        model: str | None = None,
+        device: str = "auto",
+        *,
+        revision: str | None = None,
+        prompts: str | Path | None = None,
+        generation: Mapping[str, Any] | None = None,
+        batch_size: int = 8,
+        max_input_tokens: int | None = None,
+    ) -> None:
+        self.prompts = load_prompts(prompts)
+        self.engine: Engine = create_engine(
+            engine,
+            model=model,
+            revision=revision,
+            device=device,
+            prompts=self.prompts,
+            generation=generation,
+            batch_size=batch_size,
+            max_input_tokens=max_input_tokens,
+        )
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    @property
+    def default_questions(self) -> list[str]:
+        return self.prompts.default_questions
+
+    def summarize(self, article: ArticleLike) -> Summary:
+        """A neutral summary of one article (raw text or :class:`Article`)."""
+        with self._lock:
+            return self.engine.summarize([_as_article(article)])[0]
+
+    def answer(self, article: ArticleLike, question: str) -> Answer:
+        """One answer, with its evidence sentences, to ``question`` about ``article``."""
+        question = check_question(question)
+        with self._lock:
+            return self.engine.answer([(_as_article(article), question)])[0]
+
+    def run(
+        self,
+        articles: Iterable[ArticleLike],
+        questions: Sequence[str] | None = None,
+    ) -> Iterator[Result]:
+        """Summarize and answer questions for every article, yielding results in input order.
+
+        ``questions`` replaces the default question set; questions an article brings with it (a
+        ``questions`` field in a batch) are asked too. Articles are processed in windows of a few
+        batches, so the engine can sort by length and batch across articles while results stream.
+        """
+        asked = [check_question(q) for q in questions] if questions is not None else None
+        window: list[Article] = []
+        for item in articles:
+            window.append(_as_article(item))
+            if len(window) >= self.batch_size * 4:
+                yield from self._run_window(window, asked)
+                window = []
+        if window:
+            yield from self._run_window(window, asked)
+
+    def _run_window(self, articles: list[Article], questions: list[str] | None) -> Iterator[Result]:
+        try:
+            with self._lock:
+                results = self._process(articles, questions)
+        except SummarizeError:
+            raise
+        except Exception:
+            if len(articles) == 1:
+                raise
+            # Something in the window broke the batch: redo it one article at a time so the failure
+            # stays with the article that caused it.
+            results = [self._process_alone(a, questions) for a in articles]
+        yield from results
+
+    def _process_alone(self, article: Article, questions: list[str] | None) -> Result:
+        try:
+            with self._lock:
+                return self._process([article], questions)[0]
+        except Exception as exc:  # reported per article, never fatal to the batch
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return self._result(article, None, [], error=f"{type(exc).__name__}: {reason}")
+
+    def _process(self, articles: list[Article], questions: list[str] | None) -> list[Result]:
+        summaries = self.engine.summarize(articles)
+        pairs = [(a, q) for a in articles for q in self._questions_for(a, questions)]
+        answers = self.engine.answer(pairs)
+        by_article: dict[int, list[Answer]] = {id(a): [] for a in articles}
+        for (article, _), answer in zip(pairs, answers):
+            by_article[id(article)].append(answer)
+        return [self._result(a, s, by_article[id(a)]) for a, s in zip(articles, summaries)]
+
+    def _questions_for(self, article: Article, questions: list[str] | None) -> list[str]:
+        base = questions if questions is not None else self.default_questions
+        return list(dict.fromkeys([*base, *article.questions]))
+
+    def _result(
+        self, article: Article, summary: Summary | None, answers: list[Answer], error: str | None = None
+    ) -> Result:
+        warnings = [*article.warnings, *(summary.warnings if summary else [])]
+        if any(a.chunked for a in answers) and not (summary and summary.chunked):
+            warnings.append("article is over the input window: answers use its most relevant passages")
+        return Result(
+            id=article.id,
+            source=article.source,
+            title=article.title,
+            date=article.date,
+            dateline=article.dateline,
+            engine=self.engine.name,
+            model=self.engine.model,
+            prompts=self.prompts.meta(),
+            generation=self.engine.generation,
+            summary=summary.text if summary else None,
+            answers=answers,
+            chunked=bool(summary and summary.chunked) or any(a.chunked for a in answers),
+            warnings=warnings,
+            error=error,
+        )
+
+
+def check_question(question: str) -> str:
+    """A question must have words in it; surrounding whitespace is dropped."""
+    if not isinstance(question, str) or not question.strip():
+        raise ConfigError("question is empty; ask something, e.g. -q 'Who denied what?'")
+    return " ".join(question.split())
+
+
+def _as_article(item: ArticleLike) -> Article:
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        if not item.strip():
+            raise ConfigError("article text is empty")
+        return article_from_text(item, source="<text>")
+    raise TypeError(f"expected article text or an Article, got {type(item).__name__}")

@@ -1,0 +1,342 @@
+"""Ingest stage: files, folders, feeds, batches and stdin in; :class:`Article` objects out.
+
+Readers stream articles one at a time. A problem with a whole input (missing, empty, binary, not
+UTF-8, unsupported) is an :class:`InputError`; a problem with one record of a readable batch (a bad
+JSONL line, an entry with no text) is a :class:`RecordError`. Both go to ``on_error`` when given, so
+one bad piece never stops the rest of a batch; without ``on_error`` they are raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from summarize.clean import html_to_text, parse_agency_text, strip_boilerplate
+from summarize.errors import InputError
+from summarize.records import Article
+
+TEXT, FEED, JSONL, JSON, CSV, PARQUET = "text", "feed", "jsonl", "json", "csv", "parquet"
+EXTENSIONS: dict[str, str] = {
+    ".txt": TEXT,
+    ".text": TEXT,
+    ".md": TEXT,
+    ".xml": FEED,
+    ".rss": FEED,
+    ".atom": FEED,
+    ".rdf": FEED,
+    ".jsonl": JSONL,
+    ".ndjson": JSONL,
+    ".json": JSON,
+    ".csv": CSV,
+    ".parquet": PARQUET,
+}
+STDIN = "-"
+
+ErrorHandler = Callable[[InputError], None]
+
+
+class RecordError(InputError):
+    """One record of a readable batch is unusable; the other records are fine."""
+
+
+def content_id(text: str) -> str:
+    """A stable id for an article that has none: the first 12 hex digits of its sha256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def article_from_text(
+    raw: str, *, source: str, id: str | None = None, title: str | None = None,
+    date: str | None = None, link: str | None = None, questions: list[str] | None = None,
+) -> Article:
+    """Build an article from raw agency/plain text: header, dateline and boilerplate parsed out."""
+    clean = parse_agency_text(raw)
+    if not clean.body.strip():
+        problem = "no article text" + (" after removing feed boilerplate" if clean.removed else "")
+        raise RecordError(source, problem)
+    warnings = [f"removed feed boilerplate: {line[:80]!r}" for line in clean.removed]
+    return Article(
+        id=str(id) if id not in (None, "") else content_id(clean.body),
+        text=clean.body,
+        source=source,
+        title=title,
+        date=date or clean.date,
+        dateline=clean.dateline,
+        link=link,
+        questions=list(questions or []),
+        warnings=warnings,
+    )
+
+
+def load_articles(
+    sources: str | Path | Iterable[str | Path], *, on_error: ErrorHandler | None = None
+) -> Iterator[Article]:
+    """Stream the articles in ``sources``: files, folders (recursive, by extension) or ``-``.
+
+    Supported: agency text (.txt, .text, .md), RSS/Atom (.xml, .rss, .atom, .rdf), JSONL (.jsonl,
+    .ndjson), JSON arrays (.json), CSV (.csv) and Parquet (.parquet); batches need a ``text`` field
+    and may carry ``id``, ``title``, ``date``, ``link`` and ``questions``.
+    """
+    handle = on_error or _raise
+    for path, kind in resolve_inputs(sources, on_error=handle):
+        try:
+            yield from _READERS[kind](path, handle)
+        except InputError as exc:
+            handle(exc)
+
+
+def resolve_inputs(
+    sources: str | Path | Iterable[str | Path], *, on_error: ErrorHandler | None = None
+) -> list[tuple[Path | str, str]]:
+    """Expand folders and check every input exists and has a supported type, before any work."""
+    handle = on_error or _raise
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    resolved: list[tuple[Path | str, str]] = []
+    for source in sources:
+        if str(source) == STDIN:
+            resolved.append((STDIN, "stdin"))
+            continue
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                handle(InputError(str(path), f"folder has no supported files ({_known()})"))
+            resolved.extend((p, EXTENSIONS[p.suffix.lower()]) for p in found)
+        elif not path.exists():
+            handle(InputError(str(path), "no such file or folder"))
+        elif path.suffix.lower() not in EXTENSIONS:
+            handle(InputError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; expected {_known()}"))
+        else:
+            resolved.append((path, EXTENSIONS[path.suffix.lower()]))
+    return resolved
+
+
+def _known() -> str:
+    return ", ".join(EXTENSIONS)
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(str(path), "empty file")
+    return data
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(source, "binary file, expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            source, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-encode it as UTF-8"
+        ) from None
+
+
+def _read_text_file(path: Path, handle: ErrorHandler) -> Iterator[Article]:
+    text = _decode(_read_bytes(path), str(path))
+    try:
+        yield article_from_text(text, source=str(path), id=path.stem)
+    except RecordError as exc:
+        raise InputError(exc.source, exc.problem) from None
+
+
+def _read_feed(path: Path, handle: ErrorHandler, data: bytes | None = None) -> Iterator[Article]:
+    import feedparser
+
+    source = str(path)
+    data = _read_bytes(path) if data is None else data
+    _decode(data, source)  # reject binary and non-UTF-8 up front, with the same message as text files
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        if feed.get("bozo") and not feed.get("feed"):
+            reason = str(feed.get("bozo_exception", "")).splitlines()[0] if feed.get("bozo_exception") else ""
+            raise InputError(source, f"not a valid RSS or Atom feed{': ' + reason if reason else ''}")
+        raise InputError(source, "feed has no entries")
+    for number, entry in enumerate(feed.entries, start=1):
+        where = f"{source}#{number}"
+        html = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
+        title = html_to_text(entry.get("title", "")) or None
+        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+        try:
+            article = article_from_text(
+                html_to_text(html or ""),
+                source=where,
+                id=entry.get("id") or entry.get("link") or None,
+                title=title,
+                date=time.strftime("%Y-%m-%d", parsed) if parsed else None,
+                link=entry.get("link"),
+            )
+        except InputError as exc:
+            handle(RecordError(exc.source, "feed entry has no text"))
+            continue
+        yield article
+
+
+def _from_record(record: Any, where: str) -> Article:
+    """Validate one batch record (JSONL line, JSON item, CSV/Parquet row)."""
+    if not isinstance(record, dict):
+        raise RecordError(where, f"expected an object with a 'text' field, got {type(record).__name__}")
+    text = record.get("text")
+    if text is None:
+        raise RecordError(where, "'text' is empty" if "text" in record else "missing the required 'text' field")
+    if not isinstance(text, str):
+        raise RecordError(where, f"'text' must be a string, got {type(text).__name__}")
+    if not text.strip():
+        raise RecordError(where, "'text' is empty")
+    body, removed = strip_boilerplate(text)
+    if not body:
+        raise RecordError(where, "no article text after removing feed boilerplate")
+    given_id = record.get("id")
+    return Article(
+        id=str(given_id) if given_id not in (None, "") else content_id(body),
+        text=body,
+        source=where,
+        title=_optional_str(record.get("title")),
+        date=_optional_str(record.get("date")),
+        dateline=_optional_str(record.get("dateline")),
+        link=_optional_str(record.get("link") or record.get("url")),
+        questions=_questions(record.get("questions"), where),
+        warnings=[f"removed feed boilerplate: {line[:80]!r}" for line in removed],
+    )
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN from CSV
+        return None
+    return str(value)
+
+
+def _questions(value: Any, where: str) -> list[str]:
+    """``questions`` may be a list, a JSON-encoded list, or one string with one question per line."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                value = json.loads(stripped)
+            except json.JSONDecodeError:
+                raise RecordError(where, "'questions' looks like a JSON list but is not valid JSON") from None
+        else:
+            value = stripped.splitlines()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(q, str) for q in value):
+        raise RecordError(where, "'questions' must be a list of strings")
+    return [q.strip() for q in value if q.strip()]
+
+
+def _read_jsonl(path: Path, handle: ErrorHandler, text: str | None = None) -> Iterator[Article]:
+    # Line by line rather than through `datasets`: a bad line must fail alone, named by its number.
+    source = str(path)
+    text = _decode(_read_bytes(path), source) if text is None else text
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            handle(RecordError(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        try:
+            yield _from_record(record, where)
+        except RecordError as exc:
+            handle(exc)
+
+
+def _read_json(path: Path, handle: ErrorHandler) -> Iterator[Article]:
+    source = str(path)
+    try:
+        data = json.loads(_decode(_read_bytes(path), source))
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if isinstance(data, dict):
+        data = data.get("articles", [data]) if "text" not in data else [data]
+    if not isinstance(data, list):
+        raise InputError(source, "expected a JSON list of articles or an object with 'text'")
+    if not data:
+        raise InputError(source, "no articles in the JSON list")
+    for number, record in enumerate(data, start=1):
+        try:
+            yield _from_record(record, f"{source}#{number}")
+        except RecordError as exc:
+            handle(exc)
+
+
+def _read_table(path: Path, handle: ErrorHandler, kind: str) -> Iterator[Article]:
+    """CSV and Parquet through `datasets`, streamed so a large table never sits in memory."""
+    import datasets
+
+    datasets.logging.set_verbosity_error()
+    datasets.disable_progress_bars()
+    source = str(path)
+    data = _read_bytes(path)
+    if kind == CSV:
+        _decode(data, source)
+    try:
+        table = datasets.load_dataset(kind, data_files=str(path), split="train", streaming=True)
+        rows = iter(table)
+        first = next(rows, None)
+    except Exception as exc:  # pyarrow/datasets raise many types for a malformed file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(source, f"not a readable {kind.upper()} file: {reason}") from None
+    if first is None:
+        raise InputError(source, "no rows")
+    if "text" not in first:
+        raise InputError(source, f"no 'text' column (columns: {', '.join(first) or 'none'})")
+    row_offset = 2 if kind == CSV else 1  # CSV rows are numbered as lines, after the header
+    for number, row in enumerate(_chain(first, rows)):
+        try:
+            yield _from_record(row, f"{source}:{number + row_offset}")
+        except RecordError as exc:
+            handle(exc)
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+def _read_stdin(_: Path | str, handle: ErrorHandler) -> Iterator[Article]:
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise InputError("<stdin>", "empty input")
+    text = _decode(data, "<stdin>")
+    head = text.lstrip()[:1]
+    if head == "{":
+        yield from _read_jsonl(Path("<stdin>"), handle, text=text)
+    elif head == "<":
+        yield from _read_feed(Path("<stdin>"), handle, data=data)
+    else:
+        try:
+            yield article_from_text(text, source="<stdin>")
+        except RecordError as exc:
+            raise InputError(exc.source, exc.problem) from None
+
+
+_READERS: dict[str, Callable[..., Iterator[Article]]] = {
+    TEXT: _read_text_file,
+    FEED: _read_feed,
+    JSONL: _read_jsonl,
+    JSON: _read_json,
+    CSV: lambda path, handle: _read_table(path, handle, CSV),
+    PARQUET: lambda path, handle: _read_table(path, handle, PARQUET),
+    "stdin": _read_stdin,
+}

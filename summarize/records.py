@@ -1,0 +1,109 @@
+"""The plain dataclasses passed between stages: ingest -> generate -> output.
+
+``Result.to_dict()`` is the output contract documented in the README; every writer and every
+downstream consumer (eval suite, cache, other services) reads that shape and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One news article, cleaned of feed boilerplate, ready for an engine."""
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    date: str | None = None
+    dateline: str | None = None
+    link: str | None = None
+    questions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_text(cls, text: str, *, id: str | None = None, source: str = "<text>") -> Article:
+        """Wrap raw text (agency header, dateline and boilerplate are parsed out)."""
+        from summarize.ingest import article_from_text
+
+        return article_from_text(text, source=source, id=id)
+
+
+@dataclass
+class Answer:
+    """An answer with the source sentences that support it; ``answer`` is None when the
+    article does not say (``reason`` then explains)."""
+
+    question: str
+    answer: str | None
+    evidence: list[str] = field(default_factory=list)
+    reason: str | None = None
+    #: True when the article was too long and the answer came from its most relevant passages.
+    chunked: bool = field(default=False, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["chunked"]
+        if data["reason"] is None:
+            del data["reason"]
+        return data
+
+
+@dataclass
+class Summary:
+    """A summary and how it was made (``chunked`` is True when the article exceeded the
+    model's input window and was summarized chunk by chunk)."""
+
+    text: str
+    chunked: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Result:
+    """Everything produced for one article: the output contract, one object per article."""
+
+    id: str
+    source: str
+    title: str | None
+    date: str | None
+    dateline: str | None
+    engine: str
+    model: dict[str, str | None] | None
+    prompts: dict[str, dict[str, str]]
+    generation: dict[str, Any]
+    summary: str | None
+    answers: list[Answer] = field(default_factory=list)
+    chunked: bool = False
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "date": self.date,
+            "dateline": self.dateline,
+            "engine": self.engine,
+            "model": self.model,
+            "prompts": self.prompts,
+            "generation": self.generation,
+            "summary": self.summary,
+            "answers": [a.to_dict() for a in self.answers],
+            "chunked": self.chunked,
+            "warnings": list(self.warnings),
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
