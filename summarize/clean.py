@@ -27,6 +27,8 @@ _AGENCY_DATELINE = re.compile(
     r"ANSA|EFE|Kyodo|IANS|PTI|ANI|Anadolu)\))\s*[-–—:]\s*"
 )
 
+_DATELINE_SPAN = 120
+
 
 @dataclass
 class CleanText:
@@ -81,8 +83,9 @@ def parse_agency_text(raw: str) -> CleanText:
         text = text[match.end() :]
     text = text.lstrip()
     dateline = None
+    head = text[:_DATELINE_SPAN]  # a dateline is short; bounding the input bounds regex backtracking
     for pattern in (_AGENCY_DATELINE, _DATELINE):
-        match = pattern.match(text)
+        match = pattern.match(head)
         if match:
             dateline = match.group("dateline").strip()
             text = text[match.end() :]

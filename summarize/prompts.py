@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import string
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -69,7 +68,6 @@ def default_prompt_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "prompts"
 
 
-@lru_cache(maxsize=8)
 def load_prompts(folder: str | Path | None = None) -> PromptSet:
     """Load and validate the prompt files in ``folder`` (default: the shipped prompts)."""
     folder = Path(folder) if folder is not None else default_prompt_dir()

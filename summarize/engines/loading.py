@@ -142,7 +142,7 @@ def _load(model: str, revision: str | None, device: str) -> LoadedModel:
 def _missing(model: str, why: str) -> str:
     return (
         f"model {model} is not a local folder, not in the Hugging Face cache, and {why}; "
-        "download it where there is network (huggingface-cli download " + model + " --local-dir DIR) "
+        "download it where there is network (hf download " + model + " --local-dir DIR) "
         "and pass --model DIR"
     )
 

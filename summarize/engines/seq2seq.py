@@ -145,9 +145,9 @@ class Seq2SeqEngine(Engine):
 
     def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
         lengths: dict[int, int] = {}
-        sentences: dict[int, list[str]] = {}
         contexts: list[str] = []
         chunked: list[bool] = []
+        passages: dict[tuple[int, int], list[str]] = {}
         for article, question in questions:
             key = id(article)
             if key not in lengths:
@@ -157,32 +157,32 @@ class Seq2SeqEngine(Engine):
                 contexts.append(article.text)
                 chunked.append(False)
                 continue
-            if key not in sentences:
-                sentences[key] = split_sentences(article.text)
-            contexts.append(self._relevant_passages(sentences[key], question, budget))
+            # Passages a third of the budget long, so several relevant ones fit together.
+            size = max(budget // 3, 16)
+            if (key, size) not in passages:
+                passages[key, size] = self._chunks(article.text, size)
+            contexts.append(self._relevant_passages(passages[key, size], question, budget))
             chunked.append(True)
         prompts = [self.prompts.answer.render(text=c, question=q) for c, (_, q) in zip(contexts, questions)]
         outputs = self._generate(prompts, self.settings["answer"])
         answers = []
         for (_, question), context, output, was_chunked in zip(questions, contexts, outputs, chunked):
             if output.strip(" .!\"'").lower() in _NO_ANSWER:
-                answers.append(
-                    Answer(question, None, [], reason="the model found no answer in the article", chunked=was_chunked)
-                )
+                reason = "the model found no answer in the article"
+                answers.append(Answer(question, None, [], reason=reason, chunked=was_chunked))
                 continue
             evidence = best_evidence(output, question, split_sentences(context))
             answers.append(Answer(question, output, evidence, chunked=was_chunked))
         return answers
 
-    def _relevant_passages(self, sentences: list[str], question: str, budget: int) -> str:
+    def _relevant_passages(self, passages: list[str], question: str, budget: int) -> str:
         """The passages most relevant to ``question`` that fit ``budget``, in article order."""
-        passages = pack(sentences, self._count_one, max(budget // 3, 16))
+        sizes = self.count_tokens(passages)
         chosen, used = [], 0
         for index, _ in rank(question, passages):
-            size = self._count_one(passages[index])
-            if used + size <= budget:
+            if used + sizes[index] <= budget:
                 chosen.append(index)
-                used += size
+                used += sizes[index]
         return " ".join(passages[i] for i in sorted(chosen))
 
     # -- batching --------------------------------------------------------------------------

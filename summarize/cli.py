@@ -1,0 +1,270 @@
+"""The ``summarize`` command line: ``run`` for batches, ``ask`` for one question.
+
+Exit codes: 0 all good; 1 some articles failed (the rest are still written, each failure reported by
+id); 2 usage error or unreadable input. Every error is one line on stderr, never a traceback
+(set SUMMARIZE_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from summarize.engines import ENGINES
+from summarize.engines.loading import DEFAULT_MODEL
+from summarize.errors import ConfigError, InputError, SummarizeError
+from summarize.output import FORMATS, ResultWriter
+from summarize.records import Article
+
+app = typer.Typer(
+    name="summarize",
+    help="Neutral, attribution-keeping news summaries and answers from a local seq2seq model.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Options shared by every command that loads an engine.
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option("--model", "-m", envvar="SUMMARIZE_MODEL", show_default=False,
+                 help=f"Hub id or local folder of a seq2seq model [default: {DEFAULT_MODEL}]."),
+]
+RevisionOpt = Annotated[Optional[str], typer.Option(help="Hub revision (branch, tag or commit) of --model.")]
+EngineOpt = Annotated[
+    str, typer.Option("--engine", "-e", help=f"Engine: {', '.join(ENGINES)} (auto: seq2seq when its weights load).")
+]
+DeviceOpt = Annotated[str, typer.Option(help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps.")]
+GenOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--gen", metavar="KEY=VALUE",
+                 help="Generation setting, repeatable: num_beams=2 (summary and answers), "
+                      "summary.max_new_tokens=96, answer.num_beams=1. Values are JSON literals."),
+]
+PromptsOpt = Annotated[
+    Optional[Path], typer.Option("--prompts", help="Folder of prompt files to use instead of the shipped ones.")
+]
+MaxInputOpt = Annotated[
+    Optional[int], typer.Option(help="Input window in tokens [default: the model's own, e.g. 512 for T5].")
+]
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def one_line_errors(command: F) -> F:
+    """Turn every failure into one line on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SummarizeError as exc:
+            _say(f"summarize: error: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        except KeyboardInterrupt:
+            _say("summarize: interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # the promise is one line, even for a bug
+            if os.environ.get("SUMMARIZE_DEBUG"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            _say(f"summarize: unexpected error: {type(exc).__name__}: {first} (SUMMARIZE_DEBUG=1 shows the traceback)")
+            raise typer.Exit(EXIT_FAILED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_generation(pairs: list[str] | None, **shortcuts: Any) -> dict[str, Any]:
+    """``KEY=VALUE`` strings (values as JSON literals, else strings) plus shortcut options."""
+    settings: dict[str, Any] = {f"summary.{k}": v for k, v in shortcuts.items() if v is not None}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--gen {pair!r}: expected KEY=VALUE, e.g. num_beams=2")
+        try:
+            settings[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            settings[key.strip()] = raw
+    return settings
+
+
+class InputProblems:
+    """Collects ingest errors as they happen and reports each as one line."""
+
+    def __init__(self) -> None:
+        self.unreadable = 0
+        self.bad_records = 0
+
+    def __call__(self, error: InputError) -> None:
+        from summarize.ingest import RecordError
+
+        if isinstance(error, RecordError):
+            self.bad_records += 1
+            _say(f"summarize: skipped {error}")
+        else:
+            self.unreadable += 1
+            _say(f"summarize: error: {error}")
+
+
+def _read(inputs: list[str], problems: InputProblems) -> list[Article]:
+    from summarize.ingest import load_articles
+
+    return list(load_articles(inputs, on_error=problems))
+
+
+def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
+                generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None) -> Any:
+    from summarize.generate import Summarizer
+
+    return Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
+                      batch_size=batch_size, max_input_tokens=max_input_tokens)
+
+
+@app.command()
+@one_line_errors
+def run(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT", show_default=False,
+        help="Files, folders (recursive) or - for stdin: agency text (.txt/.md), RSS/Atom (.xml/.rss/.atom), "
+             "batches (.jsonl/.json/.csv/.parquet with a 'text' field).")],
+    question: Annotated[Optional[list[str]], typer.Option("--question", "-q",
+        help="Question to ask of every article, repeatable; replaces the default set (prompts/questions.txt).")] = None,
+    model: ModelOpt = None,
+    engine: EngineOpt = "auto",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+        help="Write here instead of stdout; each article is flushed as it finishes.")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", "-b", min=1, help="Prompts per generate() call.")] = 8,
+    device: DeviceOpt = "auto",
+    revision: RevisionOpt = None,
+    num_beams: Annotated[Optional[int], typer.Option(min=1, help="Beams for summaries [default: 4].")] = None,
+    max_new_tokens: Annotated[Optional[int], typer.Option(min=1, help="Max summary tokens [default: 128].")] = None,
+    min_new_tokens: Annotated[Optional[int], typer.Option(min=0, help="Min summary tokens [default: 24].")] = None,
+    gen: GenOpt = None,
+    max_input_tokens: MaxInputOpt = None,
+    prompts: PromptsOpt = None,
+) -> None:
+    """Summarize every article in INPUT... and answer questions about each.
+
+    Writes one JSON object per article (the output contract, see README) as each
+    finishes. Articles longer than the model's input window are chunked at sentence
+    boundaries, never truncated. Exit codes: 0 all written, 1 some articles failed
+    (the rest are written), 2 usage error or unreadable input.
+    """
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
+    problems = InputProblems()
+    articles = _read(inputs, problems)
+    if not articles:
+        _say("summarize: error: no articles to summarize")
+        raise typer.Exit(EXIT_USAGE)
+    summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size, max_input_tokens)
+    failed = 0
+    with ResultWriter(fmt, output) as writer, _progress(len(articles)) as advance:
+        try:
+            for result in summarizer.run(articles, questions=question):
+                if result.ok:
+                    writer.write(result)
+                else:
+                    failed += 1
+                    _say(f"summarize: failed {result.id} ({result.source}): {result.error}")
+                advance()
+        except KeyboardInterrupt:
+            where = f" to {output}" if output else ""
+            _say(f"summarize: interrupted after {writer.count} of {len(articles)} articles (all written{where})")
+            raise typer.Exit(130) from None
+    if output is not None:
+        _say(f"summarize: wrote {writer.count} of {len(articles)} articles to {output}")
+    if problems.unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    if failed or problems.bad_records:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+@one_line_errors
+def ask(
+    input: Annotated[str, typer.Argument(metavar="INPUT", help="An article file, a batch or feed (every article is asked), or -.")],
+    question: Annotated[str, typer.Argument(help="The question, e.g. 'Who denied what?'.")],
+    model: ModelOpt = None,
+    engine: EngineOpt = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON objects ({id, question, answer, evidence}).")] = False,
+    device: DeviceOpt = "auto",
+    revision: RevisionOpt = None,
+    gen: GenOpt = None,
+    max_input_tokens: MaxInputOpt = None,
+    prompts: PromptsOpt = None,
+) -> None:
+    """Answer one QUESTION about the article(s) in INPUT, with the sentences that support it."""
+    from summarize.generate import check_question
+
+    question = check_question(question)
+    problems = InputProblems()
+    articles = _read([input], problems)
+    if not articles:
+        _say("summarize: error: no articles to ask about")
+        raise typer.Exit(EXIT_USAGE)
+    summarizer = _summarizer(engine, model, revision, device, prompts, parse_generation(gen), max_input_tokens=max_input_tokens)
+    for article in articles:
+        answer = summarizer.answer(article, question)
+        if json_out:
+            typer.echo(json.dumps({"id": article.id, **answer.to_dict()}, ensure_ascii=False))
+            continue
+        prefix = f"[{article.id}] " if len(articles) > 1 else ""
+        typer.echo(prefix + (answer.answer if answer.answer is not None else f"(no answer: {answer.reason})"))
+        for sentence in answer.evidence:
+            typer.echo(f"  evidence: {sentence}")
+    if problems.unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    if problems.bad_records:
+        raise typer.Exit(EXIT_FAILED)
+
+
+class _progress:
+    """A rich progress bar on stderr for more than one article, silent when stderr is not a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if self.total > 1 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("articles", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The seq2seq engine and the Summarizer API, driven through a real (tiny, random) T5."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from summarize import Article, ModelNotFoundError, Summarizer
+from summarize.engines.seq2seq import generation_settings
+from summarize.errors import ConfigError
+from summarize.prompts import default_prompt_dir, load_prompts
+from summarize.sentences import split_sentences
+
+from .conftest import FAST, ROOT
+
+CONTRACT = {
+    "id", "source", "title", "date", "dateline", "engine", "model", "prompts", "generation",
+    "summary", "answers", "chunked", "warnings",
+}
+
+
+def _article(id: str, sentences: int, seed_text: str) -> Article:
+    body = " ".join(split_sentences(Article.from_text(seed_text).text)[:sentences])
+    return Article(id=id, text=body, source=f"test:{id}")
+
+
+@pytest.fixture
+def spy_generate(summarizer, monkeypatch):
+    """Record the shape of every batch handed to model.generate."""
+    model = summarizer.engine.loaded.model
+    calls: list[tuple[int, int, list[int]]] = []
+    original = model.generate
+
+    def spy(**kwargs):
+        mask = kwargs["attention_mask"]
+        calls.append((mask.shape[0], mask.shape[1], mask.sum(dim=1).tolist()))
+        return original(**kwargs)
+
+    monkeypatch.setattr(model, "generate", spy)
+    return calls
+
+
+def test_result_follows_the_output_contract(summarizer, seed_text):
+    article = Article.from_text(seed_text, id="seed", source="seed.txt")
+    result = next(summarizer.run([article]))
+    data = result.to_dict()
+    assert set(data) == CONTRACT
+    assert data["engine"] == "seq2seq"
+    assert data["date"] == "2022-12-23" and data["dateline"] == "Seoul/Washington, Dec 23"
+    assert data["model"]["id"] == str(summarizer.engine.loaded.model_id)
+    assert re.fullmatch(r"sha256:[0-9a-f]{16}", data["model"]["revision"])
+    for name in ("summary", "combine", "answer", "questions"):
+        expected = hashlib.sha256((default_prompt_dir() / f"{name}.txt").read_bytes()).hexdigest()
+        assert data["prompts"][name] == {"id": name, "sha256": expected}
+    assert data["generation"]["summary"]["max_new_tokens"] == FAST["max_new_tokens"]
+    assert data["generation"]["answer"]["num_beams"] == FAST["num_beams"]
+    assert data["generation"]["max_input_tokens"] == 512
+    assert isinstance(data["summary"], str) and data["summary"]
+    asked = [a["question"] for a in data["answers"]]
+    assert asked == load_prompts().default_questions
+    assert "Who denied what?" in asked
+    for answer in data["answers"]:
+        assert set(answer) >= {"question", "answer", "evidence"}
+        assert all(sentence in article.text for sentence in answer["evidence"])
+    assert any("boilerplate" in w for w in data["warnings"])
+
+
+def test_decoding_is_deterministic(summarizer, seed_text):
+    articles = [_article(f"a{i}", 2 + i, seed_text) for i in range(3)]
+    first = [r.to_dict() for r in summarizer.run(articles)]
+    second = [r.to_dict() for r in summarizer.run(articles)]
+    assert first == second
+
+
+def test_batches_are_length_sorted_dynamically_padded_and_order_restored(summarizer, seed_text, spy_generate):
+    lengths = [5, 1, 8, 3, 2, 7, 4, 6, 9]
+    articles = [_article(f"n{n}", n, seed_text) for n in lengths]
+    results = list(summarizer.run(articles, questions=["Who denied what?"]))
+    assert [r.id for r in results] == [a.id for a in articles]
+
+    summary_batches = spy_generate[: -(-len(articles) // summarizer.batch_size)]
+    widths = [width for _, width, _ in summary_batches]
+    assert widths == sorted(widths, reverse=True), "longest prompts first"
+    for size, width, real in summary_batches:
+        assert size <= summarizer.batch_size
+        assert width == max(real) < 512, "padded to the longest prompt in the batch, not the window"
+
+    # Each article's result does not depend on where it sat in the input.
+    shuffled = list(reversed(articles))
+    again = {r.id: r.to_dict() for r in summarizer.run(shuffled, questions=["Who denied what?"])}
+    assert all(again[r.id] == r.to_dict() for r in results)
+
+
+def test_long_article_is_chunked_at_sentences_never_truncated(summarizer, seed_text, spy_generate):
+    body = Article.from_text(seed_text).text
+    article = Article(id="long", text="\n\n".join([body] * 6), source="test:long")
+    chunks = summarizer.engine._chunks(article.text, summarizer.engine._budget(summarizer.prompts.summary))
+    assert len(chunks) > 1
+    assert " ".join(chunks).split() == article.text.split(), "every word is in exactly one chunk"
+    sentences = set(split_sentences(article.text))
+    assert all(s in sentences for chunk in chunks for s in split_sentences(chunk))
+
+    result = next(summarizer.run([article], questions=["Who denied what?"]))
+    assert result.chunked and result.ok
+    assert any("chunks" in w and "input window" in w for w in result.warnings)
+    assert all(width <= 512 for _, width, _ in spy_generate)
+    assert result.answers[0].evidence and all(e in article.text for e in result.answers[0].evidence)
+
+
+def test_five_megabyte_article_is_chunked_not_crashed(tiny_model, seed_text):
+    body = Article.from_text(seed_text).text
+    big = ("\n\n".join([body] * (5_000_000 // len(body) + 1)))[:5_000_000]
+    quick = Summarizer(model=str(tiny_model), device="cpu", batch_size=16,
+                       generation={"max_new_tokens": 4, "min_new_tokens": 1, "num_beams": 1})
+    result = next(quick.run([Article(id="big", text=big, source="test:big")], questions=["Who denied what?"]))
+    assert result.ok and result.chunked and result.summary
+    assert result.answers[0].chunked
+
+
+def test_answer_api_and_abstention(summarizer, seed_text, monkeypatch):
+    answer = summarizer.answer(seed_text, "Who denied what?")
+    assert answer.question == "Who denied what?"
+    assert isinstance(answer.answer, str)
+    monkeypatch.setattr(summarizer.engine, "_generate", lambda prompts, settings: ["Unanswerable."] * len(prompts))
+    none = summarizer.answer(seed_text, "What did the Pope say?")
+    assert none.answer is None and none.reason and none.evidence == []
+    assert none.to_dict() == {"question": "What did the Pope say?", "answer": None, "evidence": [], "reason": none.reason}
+
+
+def test_summarize_api_takes_text_or_article(summarizer, seed_text):
+    from_text = summarizer.summarize(seed_text)
+    from_article = summarizer.summarize(Article.from_text(seed_text))
+    assert str(from_text) == from_text.text == from_article.text
+
+
+def test_one_failing_article_does_not_sink_the_batch(summarizer, seed_text, monkeypatch):
+    articles = [_article(f"ok{i}", 2 + i, seed_text) for i in range(3)]
+    articles.insert(1, Article(id="poison", text="POISON sentence here.", source="test:poison"))
+    real = summarizer.engine.summarize
+
+    def flaky(batch):
+        if any(a.id == "poison" for a in batch):
+            raise RuntimeError("CUDA out of memory (simulated)")
+        return real(batch)
+
+    monkeypatch.setattr(summarizer.engine, "summarize", flaky)
+    results = list(summarizer.run(articles))
+    assert [r.id for r in results] == ["ok0", "poison", "ok1", "ok2"]
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert "out of memory" in results[1].error and "error" in results[1].to_dict()
+
+
+def test_questions_replace_defaults_and_article_questions_are_added(summarizer, seed_text):
+    article = Article.from_text(seed_text, id="q")
+    article.questions = ["Who owns the Wagner Group?"]
+    result = next(summarizer.run([article], questions=["Who denied what?"]))
+    assert [a.question for a in result.answers] == ["Who denied what?", "Who owns the Wagner Group?"]
+    with pytest.raises(ConfigError, match="question is empty"):
+        next(summarizer.run([article], questions=["  "]))
+
+
+def test_missing_model_fails_fast_with_one_clear_line(tmp_path):
+    with pytest.raises(ModelNotFoundError) as error:
+        Summarizer(model="nobody/no-such-model")
+    message = str(error.value)
+    assert "nobody/no-such-model" in message and "--model" in message and "\n" not in message
+
+    with pytest.raises(ModelNotFoundError, match="no such folder"):
+        Summarizer(model=str(tmp_path / "missing" / "model" / "dir"))
+
+    pickled = tmp_path / "pickled"
+    pickled.mkdir()
+    (pickled / "config.json").write_text('{"model_type": "t5"}')
+    (pickled / "pytorch_model.bin").write_bytes(b"\x80\x02")
+    with pytest.raises(ModelNotFoundError, match="safetensors"):
+        Summarizer(model=str(pickled))
+
+
+def test_model_is_loaded_once_per_process(tiny_model, summarizer):
+    again = Summarizer(model=str(tiny_model), device="cpu", generation=FAST)
+    assert again.engine.loaded is summarizer.engine.loaded
+
+
+def test_generation_settings_validation():
+    settings = generation_settings({"num_beams": 1, "summary.max_new_tokens": 60})
+    assert settings["summary"]["num_beams"] == settings["answer"]["num_beams"] == 1
+    assert settings["summary"]["max_new_tokens"] == 60 and settings["answer"]["max_new_tokens"] == 48
+    assert "early_stopping" not in settings["summary"]
+    with pytest.raises(ConfigError, match="unknown generation setting"):
+        generation_settings({"beams": 2})
+    with pytest.raises(ConfigError, match="prefix"):
+        generation_settings({"title.num_beams": 2})
+    with pytest.raises(ConfigError, match="min_new_tokens"):
+        generation_settings({"min_new_tokens": 200})
+
+
+def test_custom_prompt_folder_is_used_and_recorded(tmp_path, tiny_model, seed_text):
+    for path in default_prompt_dir().iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "summary.txt").write_text("Summarize neutrally: {text}\nSummary:", encoding="utf-8")
+    custom = Summarizer(model=str(tiny_model), device="cpu", generation=FAST, prompts=tmp_path)
+    result = next(custom.run([seed_text], questions=["Who denied what?"]))
+    assert result.prompts["summary"]["sha256"] == hashlib.sha256((tmp_path / "summary.txt").read_bytes()).hexdigest()
+
+    (tmp_path / "answer.txt").write_text("Answer {question}", encoding="utf-8")
+    with pytest.raises(ConfigError, match="answer.txt"):
+        load_prompts(tmp_path)
+
+
+def test_prompts_are_files_in_the_repository():
+    assert default_prompt_dir().resolve() in {(ROOT / "prompts").resolve(), default_prompt_dir().resolve()}
+    assert "Who denied what?" in load_prompts().default_questions
+
+
+def test_unknown_engine_and_bad_device_are_config_errors(tiny_model):
+    with pytest.raises(ConfigError, match="unknown engine"):
+        Summarizer(engine="gpt", model=str(tiny_model))
+    with pytest.raises(ConfigError, match="device"):
+        Summarizer(model=str(tiny_model), device="tpu")
