@@ -15,11 +15,11 @@ from importlib.resources import files
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
-_PLACE = r"[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,4}"
+_PLACE = r"[A-Z][\w.'’-]*(?:[ /][A-Z][\w.'’-]*){0,4}"
 # "Seoul/Washington, Dec 23" / "LONDON, March 3 (Reuters) -" / "Kyiv, Ukraine, 5 May:"
 _DATELINE = re.compile(
-    rf"^(?P<dateline>{_PLACE}(?:,\s*{_PLACE})?,\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
-    rf"(?:,?\s+\d{{4}})?(?:\s*\((?:[A-Z][\w ]{{1,30}})\))?)\s*(?:[-–—:]+\s*)?(?=\S)"
+    rf"^(?!(?:On|In|At|By|For|From|Since|Until|After|Before|During|Last|This|Next|Early|Late)\b)(?P<dateline>{_PLACE}(?:,\s*{_PLACE})?,\s*(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    rf"(?:,?\s+\d{{4}})?(?:\s*\((?:[A-Z][\w ]{{1,30}})\))?)\s*(?:[-–—:]+\s*)?(?=[\"“‘'(A-Z0-9])"
 )
 # "WASHINGTON (Reuters) -" / "PARIS (AFP) —"
 _AGENCY_DATELINE = re.compile(

@@ -8,6 +8,7 @@ one bad piece never stops the rest of a batch; without ``on_error`` they are rai
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -261,10 +262,10 @@ def _read_jsonl(path: Path, handle: ErrorHandler, text: str | None = None) -> It
             handle(exc)
 
 
-def _read_json(path: Path, handle: ErrorHandler) -> Iterator[Article]:
+def _read_json(path: Path, handle: ErrorHandler, text: str | None = None) -> Iterator[Article]:
     source = str(path)
     try:
-        data = json.loads(_decode(_read_bytes(path), source))
+        data = json.loads(_decode(_read_bytes(path), source) if text is None else text)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if isinstance(data, dict):
@@ -288,10 +289,14 @@ def _read_table(path: Path, handle: ErrorHandler, kind: str) -> Iterator[Article
     datasets.disable_progress_bars()
     source = str(path)
     data = _read_bytes(path)
+    options: dict[str, Any] = {}
     if kind == CSV:
-        _decode(data, source)
+        # Every CSV cell as text: type guessing would turn id "007" into 7 and "7" into "7.0".
+        header = next(csv.reader(io.StringIO(_decode(data, source))), [])
+        options = {"features": datasets.Features({name: datasets.Value("string") for name in header}),
+                   "keep_default_na": False}
     try:
-        table = datasets.load_dataset(kind, data_files=str(path), split="train", streaming=True)
+        table = datasets.load_dataset(kind, data_files=str(path), split="train", streaming=True, **options)
         rows = iter(table)
         first = next(rows, None)
     except Exception as exc:  # pyarrow/datasets raise many types for a malformed file
@@ -322,6 +327,8 @@ def _read_stdin(_: Path | str, handle: ErrorHandler) -> Iterator[Article]:
     head = text.lstrip()[:1]
     if head == "{":
         yield from _read_jsonl(Path("<stdin>"), handle, text=text)
+    elif head == "[":
+        yield from _read_json(Path("<stdin>"), handle, text=text)
     elif head == "<":
         yield from _read_feed(Path("<stdin>"), handle, data=data)
     else:

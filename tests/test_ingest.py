@@ -1,0 +1,410 @@
+"""Ingest stage: agency text, sentences, feeds, batches, folders, bad inputs, stdin, big inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarize import load_articles
+from summarize.clean import parse_agency_text
+from summarize.errors import InputError
+from summarize.ingest import RecordError, article_from_text, resolve_inputs
+from summarize.sentences import split_sentences
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_8d0dd191232a21b1.txt"
+
+
+def sha12(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def load(sources):
+    errors: list[InputError] = []
+    return list(load_articles(sources, on_error=errors.append)), errors
+
+
+def rss(items: str) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
+            f"<link>https://news.example/</link><description>d</description>{items}</channel></rss>")
+
+
+RSS_ITEMS = """
+<item><title>One &amp; two</title><link>https://news.example/1</link><guid>guid-1</guid>
+ <pubDate>Fri, 23 Dec 2022 10:00:00 GMT</pubDate>
+ <description><![CDATA[<p>First <b>para</b> here.</p><script>alert(1)</script><ul><li>Point one.</li></ul>
+ <p>Second para.</p>]]></description></item>
+<item><title>Linked</title><link>https://news.example/2</link><description>Plain text body.</description></item>
+<item><title>Bare</title><description>Only a body here.</description></item>
+<item><title>Empty</title><link>https://news.example/4</link></item>
+"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>A</title><id>urn:feed</id><updated>2023-01-02T00:00:00Z</updated>
+<entry><title>E1</title><id>urn:e1</id><link href="https://a.example/1"/><updated>2023-01-02T03:04:05Z</updated>
+ <content type="html">&lt;p&gt;Alpha &lt;i&gt;one&lt;/i&gt;.&lt;/p&gt;&lt;p&gt;Beta.&lt;/p&gt;</content></entry>
+<entry><title>E2</title><id>urn:e2</id><link href="https://a.example/2"/><published>2023-01-03T00:00:00Z</published>
+ <summary>Sum two.</summary></entry>
+<entry><title>E3 without text</title><id>urn:e3</id><updated>2023-01-04T00:00:00Z</updated></entry>
+</feed>"""
+
+
+# --- agency text -------------------------------------------------------------------------------
+def test_seed_file_parses_header_dateline_body_and_drops_disclaimer():
+    raw = SEED.read_text(encoding="utf-8")
+    [article] = list(load_articles(SEED))
+    assert article.date == "2022-12-23"
+    assert article.dateline == "Seoul/Washington, Dec 23"
+    assert article.text.startswith("The White House said North Korea")
+    assert article.id == SEED.stem and article.source == str(SEED)
+    assert "Disclaimer" not in article.text and "auto-published" not in article.text
+    assert article.text.rstrip().endswith('for different purposes."')
+    # Paragraphs survive: every body paragraph of the file, minus the disclaimer, in order.
+    paragraphs = [p.strip() for p in raw.split("\n\n") if p.strip()]
+    assert paragraphs[-1].startswith("Disclaimer:")
+    assert article.text.split("\n\n")[1:] == paragraphs[1:-1]
+    assert len(article.warnings) == 1 and "Disclaimer: This post has been auto-published" in article.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "raw, dateline, start",
+    [
+        ("WASHINGTON (Reuters) - The U.S. Senate voted on Tuesday.", "WASHINGTON (Reuters)", "The U.S. Senate"),
+        ("LONDON, March 3 (Reuters) - Britain's economy grew.", "LONDON, March 3 (Reuters)", "Britain's economy"),
+        ("Kyiv, Ukraine, 5 May: Ukrainian forces said they advanced.", "Kyiv, Ukraine, 5 May", "Ukrainian forces"),
+        ("PARIS (AFP) — French unions called a strike.", "PARIS (AFP)", "French unions"),
+        ("Seoul, Dec. 23, 2022 -- Prices rose.", "Seoul, Dec. 23, 2022", "Prices rose."),
+    ],
+)
+def test_dateline_styles(raw, dateline, start):
+    clean = parse_agency_text(raw)
+    assert clean.dateline == dateline
+    assert clean.body.startswith(start)
+    article = article_from_text("date 2023-03-03\n" + raw, source="x")
+    assert (article.date, article.dateline) == ("2023-03-03", dateline)
+    assert article.text.startswith(start)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "The minister said on Monday that prices rose sharply.",
+        "Officials in Seoul said on Friday, Dec 23, that talks would resume.",
+        "North Korea, the isolated state, fired a missile.",
+        "On Tuesday, March 3, the central bank raised rates by half a point.",
+    ],
+)
+def test_text_without_dateline_keeps_its_first_words(raw):
+    clean = parse_agency_text(raw)
+    assert clean.dateline is None
+    assert clean.body == raw
+
+
+BOILERPLATE = [
+    "The post Wagner gets North Korean arms appeared first on Example Daily.",
+    "Reporting by Jane Doe; Editing by John Smith",
+    "Disclaimer: This story was auto-generated from a syndicated feed.",
+    "Follow us on Twitter",
+    "Read more: Seoul condemns arms trade",
+    "Copyright 2023 Example Media Corp. All rights reserved.",
+    "(This story has not been edited by staff and is published from a syndicated feed.)",
+    "Only the headline and picture of this report may have been reworked by the staff.",
+]
+KEPT = [
+    "The company's disclaimer said nothing about the risks, analysts noted.",
+    "Regulators reviewed the disclaimer: it was auto-published without review, they said.",
+    "Disclaimer: the figures are preliminary, the ministry said.",
+    "Advertisement spending rose 5% last year.",
+]
+
+
+def test_boilerplate_variants_dropped_and_real_sentences_kept():
+    raw = "\n\n".join(["SEOUL, Dec 23 (Yonhap) - Talks resumed on Friday."] + KEPT + BOILERPLATE)
+    article = article_from_text(raw, source="x")
+    assert article.dateline == "SEOUL, Dec 23 (Yonhap)"
+    assert article.text.split("\n\n") == ["Talks resumed on Friday."] + KEPT
+    for line in BOILERPLATE:
+        assert line not in article.text
+    assert len(article.warnings) == len(BOILERPLATE)
+    assert all(w.startswith("removed feed boilerplate") for w in article.warnings)
+
+
+def test_text_that_is_only_boilerplate_is_an_error(tmp_path):
+    with pytest.raises(RecordError, match="boilerplate"):
+        article_from_text("Reporting by A; Editing by B\n\nAll rights reserved.", source="x")
+    path = tmp_path / "only.txt"
+    path.write_text("Follow us on Twitter\n", encoding="utf-8")
+    with pytest.raises(InputError, match=str(path)):
+        list(load_articles(path))
+
+
+# --- sentences ---------------------------------------------------------------------------------
+def test_abbreviations_and_initials_do_not_split():
+    text = ("Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said. "
+            "J. R. Smith of Example Corp. attended with Dr. Lee. Talks ended at 5 p.m. Friday.")
+    assert split_sentences(text) == [
+        "Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said.",
+        "J. R. Smith of Example Corp. attended with Dr. Lee.",
+        "Talks ended at 5 p.m. Friday.",
+    ]
+
+
+def test_quotes_and_punctuation_end_sentences():
+    text = '"We can confirm the delivery," he said. "It is done." Officials left. Did he? Yes! 50,000 went.'
+    assert split_sentences(text) == [
+        '"We can confirm the delivery," he said.', '"It is done."', "Officials left.", "Did he?", "Yes!",
+        "50,000 went.",
+    ]
+
+
+def test_paragraph_breaks_split_and_line_wraps_do_not():
+    text = "A heading without a period\n\nThe body wraps\nacross lines. It ends here\n \nLast one"
+    assert split_sentences(text) == [
+        "A heading without a period", "The body wraps across lines.", "It ends here", "Last one",
+    ]
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+def test_rss_entries_become_articles_and_an_empty_entry_is_a_record_error(tmp_path):
+    path = tmp_path / "wire.rss"
+    path.write_text(rss(RSS_ITEMS), encoding="utf-8")
+    articles, errors = load(path)
+    assert [a.id for a in articles] == ["guid-1", "https://news.example/2", sha12("Only a body here.")]
+    first = articles[0]
+    assert first.text == "First para here.\n\nPoint one.\n\nSecond para."
+    assert (first.title, first.date, first.link) == ("One & two", "2022-12-23", "https://news.example/1")
+    assert all("<" not in a.text and ">" not in a.text and "alert" not in a.text for a in articles)
+    assert [a.source for a in articles] == [f"{path}#1", f"{path}#2", f"{path}#3"]
+    [error] = errors
+    assert isinstance(error, RecordError) and error.source == f"{path}#4" and str(path) in str(error)
+    with pytest.raises(RecordError):  # without on_error the bad entry is raised
+        list(load_articles(path))
+
+
+def test_atom_entries(tmp_path):
+    path = tmp_path / "feed.atom"
+    path.write_text(ATOM, encoding="utf-8")
+    articles, errors = load(path)
+    assert [(a.id, a.title, a.date, a.text) for a in articles] == [
+        ("urn:e1", "E1", "2023-01-02", "Alpha one.\n\nBeta."),
+        ("urn:e2", "E2", "2023-01-03", "Sum two."),
+    ]
+    assert [a.link for a in articles] == ["https://a.example/1", "https://a.example/2"]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, f"{path}#3")]
+
+
+# --- batches -------------------------------------------------------------------------------------
+def test_jsonl_fields_ids_and_bad_lines(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    lines = [
+        json.dumps({"id": "a1", "title": "T", "date": "2022-01-01", "questions": ["Who?", " Why? "],
+                    "text": "One article.\n\nReporting by A; Editing by B"}),
+        "this is not json",
+        "",
+        json.dumps({"title": "no text here"}),
+        json.dumps({"text": "Same text."}),
+        json.dumps({"text": "Same text.", "id": 7}),
+        json.dumps({"text": "Same text."}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    articles, errors = load(path)
+    first = articles[0]
+    assert (first.id, first.title, first.date, first.questions) == ("a1", "T", "2022-01-01", ["Who?", "Why?"])
+    assert first.text == "One article." and len(first.warnings) == 1
+    assert [a.id for a in articles[1:]] == [sha12("Same text."), "7", sha12("Same text.")]
+    assert [a.source for a in articles] == [f"{path}:{n}" for n in (1, 5, 6, 7)]
+    assert all(isinstance(e, RecordError) for e in errors)
+    assert [e.source for e in errors] == [f"{path}:2", f"{path}:4"]
+    assert all(str(e).startswith(f"{path}:") and "\n" not in str(e) for e in errors)
+    with pytest.raises(RecordError, match=f"{path}:2"):
+        list(load_articles(path))
+
+
+def test_content_id_is_stable_across_processes(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps({"text": "Stable text for hashing."}) + "\n", encoding="utf-8")
+    code = "import sys; from summarize import load_articles; print(next(load_articles(sys.argv[1])).id)"
+    ids = {subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
+    assert ids == {sha12("Stable text for hashing.")}
+    assert all(len(i) == 12 and set(i) <= set("0123456789abcdef") for i in ids)
+
+
+def test_json_array_and_object(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"id": 5, "text": "Five."}, {"text": "Hashed."}, "not an object"]))
+    articles, errors = load(path)
+    assert [(a.id, a.text) for a in articles] == [("5", "Five."), (sha12("Hashed."), "Hashed.")]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, f"{path}#3")]
+    wrapped = tmp_path / "wrapped.json"
+    wrapped.write_text(json.dumps({"articles": [{"text": "Inside."}]}))
+    assert [a.text for a in load_articles(wrapped)] == ["Inside."]
+
+
+def test_csv_rows_ids_and_errors(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text('id,title,text,questions\n1,First,Alpha text.,"[""Who?""]"\n2,Second,,\n3,Third,Gamma.,\n')
+    articles, errors = load(path)
+    assert [(a.id, a.title, a.text, a.questions) for a in articles] == [
+        ("1", "First", "Alpha text.", ["Who?"]), ("3", "Third", "Gamma.", []),
+    ]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, f"{path}:3")]
+    no_text = tmp_path / "notext.csv"
+    no_text.write_text("id,body\n1,hello\n")
+    with pytest.raises(InputError) as info:
+        list(load_articles(no_text))
+    assert not isinstance(info.value, RecordError)
+    assert str(info.value).startswith(str(no_text)) and "'text'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "ids, expected",
+    [(["7", "", "3"], ["7", sha12("Row 1."), "3"]), (["007", "12", "3"], ["007", "12", "3"])],
+    ids=["missing-id-cell", "leading-zeros"],
+)
+def test_csv_ids_are_kept_as_written(tmp_path, ids, expected):
+    path = tmp_path / "ids.csv"
+    path.write_text("id,text\n" + "".join(f"{i},Row {n}.\n" for n, i in enumerate(ids)))
+    assert [a.id for a in load_articles(path)] == expected
+
+
+def test_parquet_rows_ids_and_errors(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"id": [1, 2, 3], "text": ["Alpha.", "", "Gamma."], "date": ["2022-01-01", None, None]}),
+                   path)
+    articles, errors = load(path)
+    assert [(a.id, a.text, a.date) for a in articles] == [("1", "Alpha.", "2022-01-01"), ("3", "Gamma.", None)]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, f"{path}:2")]
+    no_text = tmp_path / "notext.parquet"
+    pq.write_table(pa.table({"id": [1], "body": ["x"]}), no_text)
+    with pytest.raises(InputError, match="'text'") as info:
+        list(load_articles(no_text))
+    assert str(info.value).startswith(str(no_text)) and not isinstance(info.value, RecordError)
+
+
+# --- folders -------------------------------------------------------------------------------------
+def test_folder_is_recursive_by_extension_and_skips_hidden(tmp_path):
+    root = tmp_path / "in"
+    files = {
+        "a.txt": "Alpha story.", "sub/b.jsonl": json.dumps({"text": "Beta story."}), "sub/deep/c.md": "Gamma.",
+        ".hidden/d.txt": "Hidden dir.", ".e.txt": "Hidden file.", "sub/.f.txt": "Hidden too.",
+        "notes.docx": "unsupported", "sub/image.png": "unsupported", "README": "no extension",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    resolved = resolve_inputs(root)
+    assert [(Path(p).relative_to(root).as_posix(), kind) for p, kind in resolved] == [
+        ("a.txt", "text"), ("sub/b.jsonl", "jsonl"), ("sub/deep/c.md", "text"),
+    ]
+    articles, errors = load(str(root))
+    assert [a.text for a in articles] == ["Alpha story.", "Beta story.", "Gamma."] and errors == []
+
+
+@pytest.mark.parametrize("contents", [{}, {"x.docx": "no", ".h.txt": "hidden"}], ids=["empty", "nothing-usable"])
+def test_folder_without_supported_files_is_an_input_error(tmp_path, contents):
+    root = tmp_path / "folder"
+    root.mkdir()
+    for name, text in contents.items():
+        (root / name).write_text(text)
+    with pytest.raises(InputError, match=str(root)):
+        resolve_inputs(root)
+    articles, errors = load([root, SEED])
+    assert len(articles) == 1 and [e.source for e in errors] == [str(root)]
+
+
+# --- bad inputs ----------------------------------------------------------------------------------
+BAD = [
+    ("missing.txt", None, "no such file"),
+    ("empty.txt", b"", "empty"),
+    ("blank.jsonl", b"  \n\t \n", "empty"),
+    ("blob.txt", b"abc\x00\x01\x02def", "binary"),
+    ("latin.txt", "Le caf\u00e9 a ferm\u00e9.".encode("latin-1"), "UTF-8"),
+    ("latin.xml", rss("<item><description>caf\u00e9</description></item>").encode("latin-1"), "UTF-8"),
+    ("report.docx", b"PK\x03\x04 not really a docx", "unsupported"),
+    ("empty.rss", rss("").encode(), "no entries"),
+    ("notes.xml", b"this is not a feed at all\njust words\n", "feed"),
+]
+
+
+@pytest.mark.parametrize("name, data, word", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_is_one_line_input_error(tmp_path, name, data, word):
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        list(load_articles(path))
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(str(path)) and word.lower() in message.lower()
+    assert info.value.source == str(path) and not isinstance(info.value, RecordError)
+    # With on_error the problem is reported and the other inputs still load.
+    good = tmp_path / "good.txt"
+    good.write_text("LONDON (Reuters) - A good article.", encoding="utf-8")
+    articles, errors = load([path, good])
+    assert [a.text for a in articles] == ["A good article."]
+    assert [e.source for e in errors] == [str(path)] and "\n" not in str(errors[0])
+
+
+# --- stdin ---------------------------------------------------------------------------------------
+def feed_stdin(monkeypatch, data: bytes) -> None:
+    class FakeStdin:
+        buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin())
+
+
+def test_stdin_plain_text(monkeypatch):
+    feed_stdin(monkeypatch, b"\xef\xbb\xbfWASHINGTON (Reuters) - The Senate voted.\n\nIt passed.\n")
+    [article] = list(load_articles("-"))
+    assert (article.source, article.dateline, article.text) == ("<stdin>", "WASHINGTON (Reuters)",
+                                                                "The Senate voted.\n\nIt passed.")
+    assert article.id == sha12(article.text)
+
+
+def test_stdin_jsonl(monkeypatch):
+    feed_stdin(monkeypatch, b'  {"id": "a", "text": "One."}\nnot json\n{"text": "Two."}\n')
+    articles, errors = load("-")
+    assert [(a.id, a.text) for a in articles] == [("a", "One."), (sha12("Two."), "Two.")]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, "<stdin>:2")]
+
+
+def test_stdin_feed(monkeypatch):
+    feed_stdin(monkeypatch, ("\n" + rss(RSS_ITEMS)).encode())
+    articles, errors = load("-")
+    assert [a.id for a in articles][:2] == ["guid-1", "https://news.example/2"]
+    assert articles[0].source == "<stdin>#1" and "<" not in articles[0].text
+    assert [e.source for e in errors] == ["<stdin>#4"]
+
+
+def test_stdin_empty_is_input_error(monkeypatch):
+    feed_stdin(monkeypatch, b" \n ")
+    with pytest.raises(InputError, match="<stdin>"):
+        list(load_articles("-"))
+
+
+def test_stdin_json_array_is_not_summarized_as_raw_json(monkeypatch):
+    feed_stdin(monkeypatch, json.dumps([{"text": "Hello from a list."}]).encode())
+    articles, _ = load("-")
+    assert not any('"text"' in a.text for a in articles)
+
+
+# --- size ------------------------------------------------------------------------------------------
+def test_five_megabyte_article_loads_quickly(tmp_path):
+    body = " ".join(SEED.read_text(encoding="utf-8").split("\n\n")[1:-1])
+    path = tmp_path / "big.txt"
+    path.write_text("date 2022-12-23 Seoul, Dec 23 " + "\n\n".join([body] * (5_000_000 // len(body) + 1)))
+    assert path.stat().st_size >= 5_000_000
+    start = time.perf_counter()
+    [article] = list(load_articles(path))
+    elapsed = time.perf_counter() - start
+    assert len(article.text) > 4_900_000 and article.dateline == "Seoul, Dec 23"
+    assert elapsed < 10, f"5 MB article took {elapsed:.1f}s to load"
