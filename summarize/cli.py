@@ -45,7 +45,8 @@ ModelOpt = Annotated[
 ]
 RevisionOpt = Annotated[Optional[str], typer.Option(help="Hub revision (branch, tag or commit) of --model.")]
 EngineOpt = Annotated[
-    str, typer.Option("--engine", "-e", help=f"Engine: {', '.join(ENGINES)} (auto: seq2seq when its weights load).")
+    str, typer.Option("--engine", "-e", help=f"Engine: {', '.join(ENGINES)}. auto: seq2seq when its weights load, "
+                      "else offline (no weights: claim-based, deterministic).")
 ]
 DeviceOpt = Annotated[str, typer.Option(help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps.")]
 GenOpt = Annotated[
@@ -130,11 +131,16 @@ def _read(inputs: list[str], problems: InputProblems) -> list[Article]:
 
 
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
-                generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None) -> Any:
+                generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
+                max_words: int | None = None, with_claims: bool = False) -> Any:
     from summarize.generate import Summarizer
 
-    return Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
-                      batch_size=batch_size, max_input_tokens=max_input_tokens)
+    summarizer = Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
+                            batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words,
+                            with_claims=with_claims)
+    if summarizer.notice:
+        _say(f"summarize: {summarizer.notice}")
+    return summarizer
 
 
 @app.command()
@@ -159,6 +165,8 @@ def run(
     gen: GenOpt = None,
     max_input_tokens: MaxInputOpt = None,
     prompts: PromptsOpt = None,
+    max_words: Annotated[Optional[int], typer.Option(min=10, help="Word limit of offline summaries [default: 90].")] = None,
+    claims: Annotated[bool, typer.Option("--claims", help="Add each article's claims (who said what, with stance) to its output.")] = False,
 ) -> None:
     """Summarize every article in INPUT... and answer questions about each.
 
@@ -175,7 +183,8 @@ def run(
     if not articles:
         _say("summarize: error: no articles to summarize")
         raise typer.Exit(EXIT_USAGE)
-    summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size, max_input_tokens)
+    summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size, max_input_tokens,
+                             max_words, claims)
     failed = 0
     with ResultWriter(fmt, output) as writer, _progress(len(articles)) as advance:
         try:

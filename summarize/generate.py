@@ -16,6 +16,7 @@ from summarize.engines import Engine, create_engine
 from summarize.errors import ConfigError, SummarizeError
 from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
+from summarize.claims import Claim
 from summarize.records import Answer, Article, Result, Summary
 
 ArticleLike = str | Article
@@ -24,10 +25,12 @@ ArticleLike = str | Article
 class Summarizer:
     """Neutral summaries and answers for news articles.
 
-    ``engine`` is ``auto`` or ``seq2seq``; ``model`` a hub id or local folder (default
+    ``engine`` is ``auto`` (seq2seq when its weights load, else offline), ``seq2seq`` or ``offline``
+    (no weights: claim-based summaries and answers); ``model`` a hub id or local folder (default
     ``google/flan-t5-base``); ``device`` ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``. ``generation``
     overrides decoding settings (``{"num_beams": 2, "summary.max_new_tokens": 96}``); ``prompts`` is
-    a folder of prompt files to use instead of the shipped ones.
+    a folder of prompt files to use instead of the shipped ones; ``max_words`` bounds offline
+    summaries; ``with_claims`` adds each article's claims to its result.
 
     The engine and its weights load once, in the constructor; reuse the instance. It is safe to share
     across threads: calls are serialized by an internal lock, since the model runs one batch at a
@@ -45,6 +48,8 @@ class Summarizer:
         generation: Mapping[str, Any] | None = None,
         batch_size: int = 8,
         max_input_tokens: int | None = None,
+        max_words: int | None = None,
+        with_claims: bool = False,
     ) -> None:
         self.prompts = load_prompts(prompts)
         self.engine: Engine = create_engine(
@@ -56,13 +61,25 @@ class Summarizer:
             generation=generation,
             batch_size=batch_size,
             max_input_tokens=max_input_tokens,
+            max_words=max_words,
         )
+        self.with_claims = with_claims
         self.batch_size = batch_size
         self._lock = threading.Lock()
 
     @property
     def default_questions(self) -> list[str]:
         return self.prompts.default_questions
+
+    @property
+    def notice(self) -> str | None:
+        """Why the engine in use is not the one asked for (``auto`` fell back), else None."""
+        return getattr(self.engine, "notice", None)
+
+    def claims(self, article: ArticleLike) -> list[Claim]:
+        """Who said what in ``article``: attributed claims with stance and evidence sentence."""
+        with self._lock:
+            return self._claims_of(_as_article(article))
 
     def summarize(self, article: ArticleLike) -> Summary:
         """A neutral summary of one article (raw text or :class:`Article`)."""
@@ -125,7 +142,20 @@ class Summarizer:
         by_article: dict[int, list[Answer]] = {id(a): [] for a in articles}
         for (article, _), answer in zip(pairs, answers):
             by_article[id(article)].append(answer)
-        return [self._result(a, s, by_article[id(a)]) for a, s in zip(articles, summaries)]
+        results = [self._result(a, s, by_article[id(a)]) for a, s in zip(articles, summaries)]
+        if self.with_claims:
+            for article, result in zip(articles, results):
+                result.claims = [c.to_dict() for c in self._claims_of(article)]
+        return results
+
+    def _claims_of(self, article: Article) -> list[Claim]:
+        analyze = getattr(self.engine, "analyze", None)
+        if analyze is None:
+            from summarize.analysis import AnalysisCache
+
+            self._analysis = getattr(self, "_analysis", None) or AnalysisCache()
+            analyze = lambda a: self._analysis.get(a.text)  # noqa: E731
+        return list(analyze(article).claims)
 
     def _questions_for(self, article: Article, questions: list[str] | None) -> list[str]:
         base = questions if questions is not None else self.default_questions
@@ -135,6 +165,8 @@ class Summarizer:
         self, article: Article, summary: Summary | None, answers: list[Answer], error: str | None = None
     ) -> Result:
         warnings = [*article.warnings, *(summary.warnings if summary else [])]
+        if self.notice:
+            warnings.insert(0, self.notice)
         if any(a.chunked for a in answers) and not (summary and summary.chunked):
             warnings.append("article is over the input window: answers use its most relevant passages")
         return Result(

@@ -89,4 +89,5 @@ def render_markdown(data: dict[str, Any]) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "<br>".join(line for line in lines if line).replace("|", "\\|")

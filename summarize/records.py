@@ -41,14 +41,17 @@ class Answer:
     answer: str | None
     evidence: list[str] = field(default_factory=list)
     reason: str | None = None
+    #: How sure the engine is (0..1), when it can say; engines that cannot leave it None.
+    confidence: float | None = None
     #: True when the article was too long and the answer came from its most relevant passages.
     chunked: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["chunked"]
-        if data["reason"] is None:
-            del data["reason"]
+        for optional in ("reason", "confidence"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
 
@@ -83,6 +86,8 @@ class Result:
     chunked: bool = False
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    #: Who said what (``--claims``): claim dicts, or None when not asked for.
+    claims: list[dict[str, Any]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,6 +109,8 @@ class Result:
             "chunked": self.chunked,
             "warnings": list(self.warnings),
         }
+        if self.claims is not None:
+            data["claims"] = self.claims
         if self.error is not None:
             data["error"] = self.error
         return data

@@ -62,6 +62,25 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def split_units(text: str, max_merge: int = 4) -> list[str]:
+    """Sentences, with a quotation that spans sentences kept in one unit, so that the attribution
+    after its closing quote covers all of it."""
+    units: list[str] = []
+    pending: list[str] = []
+    for sentence in split_sentences(text):
+        pending.append(sentence)
+        joined = " ".join(pending)
+        straight_open = joined.count('"') % 2 == 1
+        curly_open = joined.count("“") > joined.count("”")
+        if (straight_open or curly_open) and len(pending) < max_merge:
+            continue
+        units.append(joined)
+        pending = []
+    if pending:
+        units.append(" ".join(pending))
+    return units
+
+
 def pack(
     pieces: Iterable[str], count_tokens: Callable[[str], int], budget: int, joiner: str = " "
 ) -> list[str]:

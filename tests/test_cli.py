@@ -110,7 +110,7 @@ def test_unreadable_input_is_one_line_exit_2_and_others_still_run(cli, tmp_path,
 
 
 def test_only_bad_inputs_exit_2_before_loading_a_model(tmp_path):
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "nope.txt"), "--model", "nobody/none"])
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "nope.txt"), "--engine", "seq2seq", "--model", "nobody/none"])
     assert result.exit_code == 2
     assert "no such file" in result.stderr and "no articles" in result.stderr
     assert "nobody/none" not in result.stderr
@@ -119,7 +119,7 @@ def test_only_bad_inputs_exit_2_before_loading_a_model(tmp_path):
 def test_unknown_model_without_network_is_one_line_exit_2():
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "summarize.cli", "run", str(SEED), "--model", "nobody/no-such-model"],
+        [sys.executable, "-m", "summarize.cli", "run", str(SEED), "--engine", "seq2seq", "--model", "nobody/no-such-model"],
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert done.returncode == 2 and done.stdout == ""

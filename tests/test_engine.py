@@ -164,19 +164,19 @@ def test_questions_replace_defaults_and_article_questions_are_added(summarizer, 
 
 def test_missing_model_fails_fast_with_one_clear_line(tmp_path):
     with pytest.raises(ModelNotFoundError) as error:
-        Summarizer(model="nobody/no-such-model")
+        Summarizer(engine="seq2seq", model="nobody/no-such-model")
     message = str(error.value)
     assert "nobody/no-such-model" in message and "--model" in message and "\n" not in message
 
     with pytest.raises(ModelNotFoundError, match="no such folder"):
-        Summarizer(model=str(tmp_path / "missing" / "model" / "dir"))
+        Summarizer(engine="seq2seq", model=str(tmp_path / "missing" / "model" / "dir"))
 
     pickled = tmp_path / "pickled"
     pickled.mkdir()
     (pickled / "config.json").write_text('{"model_type": "t5"}')
     (pickled / "pytorch_model.bin").write_bytes(b"\x80\x02")
     with pytest.raises(ModelNotFoundError, match="safetensors"):
-        Summarizer(model=str(pickled))
+        Summarizer(engine="seq2seq", model=str(pickled))
 
 
 def test_model_is_loaded_once_per_process(tiny_model, summarizer):
@@ -220,3 +220,13 @@ def test_unknown_engine_and_bad_device_are_config_errors(tiny_model):
         Summarizer(engine="gpt", model=str(tiny_model))
     with pytest.raises(ConfigError, match="device"):
         Summarizer(model=str(tiny_model), device="tpu")
+
+
+def test_auto_uses_seq2seq_when_weights_load_and_offline_otherwise(tiny_model, seed_text):
+    assert Summarizer(engine="auto", model=str(tiny_model), generation=FAST).engine.name == "seq2seq"
+    fallback = Summarizer(engine="auto", model="nobody/no-such-model")
+    assert fallback.engine.name == "offline"
+    assert "nobody/no-such-model" in fallback.notice
+    result = next(fallback.run([seed_text]))
+    assert result.engine == "offline" and result.model is None
+    assert result.warnings[0] == fallback.notice

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from summarize.engines.base import Engine
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, ModelNotFoundError
 from summarize.prompts import PromptSet
 
-ENGINES = ("auto", "seq2seq")
+ENGINES = ("auto", "seq2seq", "offline")
 
 
 def create_engine(
@@ -22,13 +22,30 @@ def create_engine(
     generation: Mapping[str, Any] | None = None,
     batch_size: int = 8,
     max_input_tokens: int | None = None,
+    max_words: int | None = None,
 ) -> Engine:
-    """Build the named engine. ``auto`` uses the seq2seq engine when its weights can be loaded."""
+    """Build the named engine. ``auto`` uses the seq2seq engine when its weights load, and the
+    offline engine otherwise; the offline engine's ``notice`` then says why."""
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    from summarize.engines.offline import DEFAULT_MAX_WORDS, OfflineEngine
+
+    words = max_words or DEFAULT_MAX_WORDS
+    if name == "offline":
+        return OfflineEngine(max_words=words)
     from summarize.engines.seq2seq import Seq2SeqEngine
 
-    # "auto" has nothing to fall back to yet: a missing model is reported as it is.
+    if name == "auto":
+        try:
+            return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens)
+        except ModelNotFoundError as missing:
+            return OfflineEngine(max_words=words, notice=f"using the offline engine: {missing}")
+    return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens)
+
+
+def _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens) -> Engine:  # type: ignore[no-untyped-def]
+    from summarize.engines.seq2seq import Seq2SeqEngine
+
     return Seq2SeqEngine(
         model,
         revision=revision,

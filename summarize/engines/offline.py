@@ -1,0 +1,188 @@
+"""The offline engine: neutral, attributed summaries and answers with no model weights.
+
+Everything is built from the article's claims (:mod:`summarize.claims`): the summary keeps the
+lede, every party's denial, the accusation it answers and other parties' reactions, each as the
+source's own sentence lightly compressed, so no word enters that the source did not use and every
+contested statement keeps its "X said" / "Y denied". Deterministic, and fast enough for bulk runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from summarize.analysis import Analysis, AnalysisCache
+from summarize.answering import answer_question
+from summarize.claims import Claim
+from summarize.entities import PRONOUNS
+from summarize.engines.base import Engine
+from summarize.errors import ConfigError
+from summarize.records import Answer, Article, Summary
+from summarize.relevance import terms
+
+DEFAULT_MAX_WORDS = 90
+NO_ATTRIBUTION = "no attributions (reporting verbs or quotes) were found: the summary is the article's leading sentences"
+
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
+_INTRO = re.compile(
+    r"^(?:Meanwhile|However|In response|In reply|Separately|Earlier|Later|In addition|At the same time|"
+    r"For (?:its|his|her|their) part|By contrast|Instead|Still|Also),\s+"
+)
+# ", who …," / ", owned by …," / ", the company's spokesman," — but not ", the Wagner Group,": a
+# name in apposition may be the only place the summary names that party.
+_NONRESTRICTIVE = re.compile(r",\s+(?:who|which|whose|owned by|led by|based in|known as|(?:a|an|the)(?!\s+[A-Z]))\s+[^,\"“”]{2,80},")
+_PARTICIPLE_TAIL = re.compile(r",\s+(?:saying|adding|calling|expressing|noting|arguing|urging)\b[^\"“”]*$")
+_PRONOUN_START = re.compile(r"^(He|She|They|It)\b")
+_QUOTE_ATTRIBUTION = re.compile(r"([,?!][\"”]\s+)(he|she|they|it)(\s+(?:said|told|added|says))\b")
+
+
+class OfflineEngine(Engine):
+    """Claim-based extractive summaries and rule-based answers; no weights, no network."""
+
+    name = "offline"
+
+    def __init__(self, *, max_words: int = DEFAULT_MAX_WORDS, notice: str | None = None) -> None:
+        if max_words < 10:
+            raise ConfigError(f"max words must be at least 10, got {max_words}")
+        self.max_words = max_words
+        #: Why this engine is used (auto fell back to it); the Summarizer adds it to every result.
+        self.notice = notice
+        self._cache = AnalysisCache()
+
+    @property
+    def generation(self) -> dict[str, Any]:
+        return {"max_words": self.max_words}
+
+    def analyze(self, article: Article) -> Analysis:
+        return self._cache.get(article.text)
+
+    def summarize(self, articles: list[Article]) -> list[Summary]:
+        return [self._summarize(a) for a in articles]
+
+    def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
+        return [answer_question(self.analyze(article), article, question) for article, question in questions]
+
+    # -- summaries -------------------------------------------------------------------------
+
+    def _summarize(self, article: Article) -> Summary:
+        analysis = self.analyze(article)
+        warnings: list[str] = []
+        if not analysis.units:
+            return Summary(text="", warnings=[*warnings, "the article has no sentences to summarize"])
+        if not analysis.claims:
+            warnings.append(NO_ATTRIBUTION)
+            text, cut = self._compose(analysis, list(range(len(analysis.units))), contiguous=True)
+        else:
+            text, cut = self._compose(analysis, self._select(analysis))
+        if cut:
+            warnings.append(f"the summary was cut to {self.max_words} words")
+        return Summary(text=text, warnings=warnings)
+
+    def _select(self, analysis: Analysis) -> list[int]:
+        """Unit indices in priority order: lede, denials, what they deny, other parties' reactions."""
+        claims = analysis.claims
+        order: list[int] = [0]
+        denials = [c for c in claims if c.stance == "denies"]
+        seen_parties: set[str] = set()
+        for claim in denials:
+            key = claim.party or claim.speaker
+            if key not in seen_parties:
+                seen_parties.add(key)
+                self._add(order, self._accusation_for(claim, claims))
+                order.append(claim.index)
+        spoken = {c.party or c.speaker for c in claims if c.index in order}
+        for stance in ("accuses", "condemns", "expresses_concern", "confirms", "reports", "asserts"):
+            for claim in claims:
+                key = claim.party or claim.speaker
+                if claim.stance == stance and key not in spoken:
+                    spoken.add(key)
+                    order.append(claim.index)
+        return list(dict.fromkeys(order))
+
+    @staticmethod
+    def _add(order: list[int], index: int | None) -> None:
+        if index is not None:
+            order.append(index)
+
+    @staticmethod
+    def _accusation_for(denial: Claim, claims: list[Claim]) -> int | None:
+        """The sentence that makes the claim a denial answers: the most overlapping earlier
+        assertion, accusation or report by another party."""
+        wanted = set(terms(denial.content))
+        best, best_overlap = None, 1
+        for claim in claims:
+            if claim.index >= denial.index or (claim.party or claim.speaker) == (denial.party or denial.speaker):
+                continue
+            if claim.stance not in {"asserts", "accuses", "reports", "confirms"}:
+                continue
+            overlap = len(wanted & set(terms(claim.content)))
+            if overlap > best_overlap:
+                best, best_overlap = claim.index, overlap
+        return best
+
+    def _compose(self, analysis: Analysis, order: list[int], contiguous: bool = False) -> tuple[str, bool]:
+        """Fit the chosen units into the word budget, most important first, in article order
+        (``contiguous``: stop at the first unit that does not fit, for a lead-sentences summary)."""
+        kept: list[int] = []
+        renders: dict[int, str] = {}
+        for index in order:
+            for level in range(4):
+                text = self._render(analysis, index, level)
+                trial = {**renders, index: text}
+                if _words(trial) <= self.max_words:
+                    renders, kept = trial, [*kept, index]
+                    break
+                # Squeeze what is already in before giving up on this unit.
+                squeezed = {i: self._render(analysis, i, max(level, 2)) for i in renders}
+                squeezed[index] = text
+                if _words(squeezed) <= self.max_words:
+                    renders, kept = squeezed, [*kept, index]
+                    break
+            if _words(renders) >= self.max_words - 5 or (contiguous and index not in renders and kept):
+                break
+        cut = False
+        if not kept:  # even the lede alone is over budget: one huge sentence
+            words = self._render(analysis, order[0], 3).split()
+            renders, kept, cut = {order[0]: " ".join(words[: self.max_words]).rstrip(",;:") + " …"}, [order[0]], True
+        return self._name_pronouns(analysis, sorted(kept), renders), cut
+
+    def _render(self, analysis: Analysis, index: int, level: int) -> str:
+        """A unit at compression ``level``: 0 as written; 1 without parentheticals and discourse
+        openers; 2 also without non-restrictive clauses; 3 also without a trailing participle."""
+        text = analysis.units[index]
+        if level >= 1:
+            text = _PARENTHETICAL.sub("", text)
+            text = _INTRO.sub("", text)
+            text = text[:1].upper() + text[1:]
+        if level >= 2:
+            text = _NONRESTRICTIVE.sub("", text)
+        if level >= 3:
+            trimmed = _PARTICIPLE_TAIL.sub("", text.rstrip("."))
+            if trimmed != text.rstrip(".") and len(trimmed.split()) >= 8:
+                text = trimmed + "."
+        return text
+
+    @staticmethod
+    def _name_pronouns(analysis: Analysis, kept: list[int], renders: dict[int, str]) -> str:
+        """A pronoun speaker ("he said") becomes the speaker's name, since the sentence that
+        introduced the speaker may not be in the summary: the full name first, then the short one."""
+        spoken: dict[int, Claim] = {}
+        for claim in analysis.claims:
+            if claim.mention.lower() in PRONOUNS and claim.speaker.lower() not in PRONOUNS:
+                spoken.setdefault(claim.index, claim)
+        parts: list[str] = []
+        for index in kept:
+            text = renders[index]
+            claim = spoken.get(index)
+            if claim is not None:
+                entity = analysis.entities.lookup(claim.party) if claim.party else None
+                short = entity.short if entity is not None else claim.speaker
+                label = short if any(claim.speaker in p or short in p for p in parts) else claim.speaker
+                replaced = _QUOTE_ATTRIBUTION.sub(lambda m: m.group(1) + label + m.group(3), text, count=1)
+                text = replaced if replaced != text else _PRONOUN_START.sub(label, text, count=1)
+            parts.append(text)
+        return " ".join(parts)
+
+
+def _words(renders: dict[int, str]) -> int:
+    return sum(len(t.split()) for t in renders.values())
