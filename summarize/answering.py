@@ -12,7 +12,7 @@ import re
 
 from summarize.analysis import Analysis
 from summarize.claims import Claim, reporting_verbs
-from summarize.entities import _NAME_RUN, demonyms
+from summarize.entities import _NAME_RUN, PRONOUNS, demonyms
 from summarize.records import Answer, Article
 from summarize.relevance import rank, terms
 
@@ -242,20 +242,27 @@ def _from_best_sentence(question: str, analysis: Analysis, wh: str) -> Answer:
     if not query_terms:
         return Answer(question, None, [], reason="the question names nothing to look for in the article", confidence=0.3)
     lowered = question.lower()
-    scored = rank(" ".join(query_terms), analysis.units)
+    units = analysis.units
+    said_by = re.search(r"\b(?:does|do|did)\s+(.+?)\s+(?:say|said|claim|report|estimate)\b", question, re.IGNORECASE)
+    if said_by:  # "How many beds does the ministry say …": only that party's sentences
+        speaker = analysis.entities.resolve(said_by.group(1), len(units))
+        own = sorted({c.index for c in analysis.claims if speaker is not None and c.party == speaker.name})
+        if own:
+            units = [analysis.units[i] for i in own]
+    scored = rank(query_terms, units)
     wanted = set(query_terms)
     # The best of the few most relevant sentences that holds an answer of the asked type.
     for index, score in scored[:3]:
-        unit = analysis.units[index]
+        unit = units[index]
         covered = len(wanted & set(terms(unit))) / len(wanted)
-        if score < _MIN_RELEVANCE or covered < 0.34:
+        if score < _MIN_RELEVANCE or covered < 0.3:
             break
-        span = _span(unit, question, lowered, wh, analysis, index, query_terms)
+        span = _span(unit, question, lowered, wh, analysis, analysis.units.index(unit), query_terms)
         if span:
             return Answer(question, span, [unit], confidence=_confidence(0.4 + 0.5 * covered))
-    best = analysis.units[scored[0][0]]
+    best = units[scored[0][0]]
     covered = len(wanted & set(terms(best))) / len(wanted)
-    if scored[0][1] < _MIN_RELEVANCE or covered < 0.34:
+    if scored[0][1] < _MIN_RELEVANCE or covered < 0.3:
         return Answer(question, None, [], reason="no sentence in the article answers this", confidence=_confidence(1 - covered))
     return Answer(question, None, [best], reason=f"the most relevant sentences hold no {wh or 'such'} answer", confidence=0.4)
 
@@ -266,9 +273,20 @@ def _span(unit: str, question: str, lowered: str, wh: str, analysis: Analysis, i
         numbers = [m for m in _NUMBER.finditer(unit)] + [m for m in _WORD_NUMBER.finditer(unit)]
         if re.match(r"how much\b", lowered) and _MONEY_QUESTION.search(lowered):
             numbers = [m for m in numbers if _MONEY.search(unit[max(0, m.start() - 4) : m.end() + 12])]
-        counted = re.match(r"how many\s+([\w-]+)", lowered)
-        anchors = [t for t in query_terms if not counted or not t.startswith(counted.group(1)[:4])]
-        return _nearest(unit, numbers, anchors or query_terms)
+        counted = re.match(r"how (?:many|much)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|has\b|have\b)([\w-]+)", lowered)
+        if counted:
+            # "How many people remain missing?": the number followed by most of the question's words
+            # ("27 people have died and 11 remain missing" -> 11); it must count something asked.
+            def fit(match: re.Match[str]) -> int:
+                after = set(terms(unit[match.start() : match.end() + 30]))
+                return sum(1 for t in query_terms if t in after)
+
+            numbers = [m for m in numbers if fit(m) > 0]
+            if not numbers:
+                return None
+            top = max(fit(m) for m in numbers)
+            numbers = [m for m in numbers if fit(m) == top]
+        return _nearest(unit, numbers, query_terms)
     if wh == "when":
         return _nearest(unit, list(_WHEN.finditer(unit)), query_terms)
     if wh == "where":
@@ -316,7 +334,8 @@ def _who_in(unit: str, question: str, analysis: Analysis, index: int, query_term
         while words and words[0].lower() in {"the", "a", "an", "in", "on", "meanwhile", "however"}:
             words = words[1:]
         run = " ".join(words)
-        if not run or run.lower() in asked or run.lower() in demonyms() or _CALENDAR.match(run):
+        if not run or run.lower() in asked or run.lower() in demonyms() or _CALENDAR.match(run) \
+                or run.lower() in PRONOUNS or run.lower() in {"this", "that", "these", "those", "there"}:
             continue
         entity = analysis.entities.lookup(run)
         if entity is not None and any(a.lower() in asked for a in entity.aliases):
@@ -355,9 +374,10 @@ def _subject_before(before: str, analysis: Analysis, index: int) -> str | None:
 
 
 def _what_in(unit: str, question: str) -> str:
-    """The object of the question's verb in the sentence, else the sentence itself."""
+    """The object of the question's verb in the sentence, else the sentence itself. The verb is
+    usually the question's last word ("What deficit does the budget foresee?"), so look from the end."""
     words = [w for w in re.findall(r"[A-Za-z]+", question.lower()) if len(w) > 3]
-    for word in words[1:]:
+    for word in reversed(words[1:]):
         stem = word[:5]
         found = re.search(rf"\b{re.escape(stem)}\w*\s+(?:(?:to|on|for|of|that|about)\s+)?([^,.;]+)", unit, re.IGNORECASE)
         if found and stem not in {"which", "where", "there"} and len(found.group(1).split()) >= 2:

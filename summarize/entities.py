@@ -284,6 +284,12 @@ class EntityIndex:
             ]
             if candidates:
                 return max(candidates, key=lambda e: self._last_before(e, sentence_index))
+        # "Ethiopia's Tesfaye Gudeta": the possessed name is the party, the owner only qualifies it.
+        owner = re.match(r"^(.+?)[’']s\s+(.+)$", text)
+        if owner:
+            possessed = self.lookup(owner.group(2))
+            if possessed is not None:
+                return possessed
         # The longest known name inside the phrase: "Analysts at Kessler Bank".
         for run in sorted(_NAME_RUN.findall(text), key=len, reverse=True):
             if run.lower() in demonyms():

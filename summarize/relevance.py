@@ -19,15 +19,24 @@ STOPWORDS = frozenset(
 )
 
 
+def stem(word: str) -> str:
+    """A light suffix strip so "owns", "owned" and "owning" meet ("own"); not a real stemmer."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
 def terms(text: str) -> list[str]:
-    """Lower-cased content words of ``text`` (stopwords dropped, possessive 's removed)."""
+    """Lower-cased, lightly stemmed content words of ``text`` (stopwords and possessives dropped)."""
     words = (w.lower().removesuffix("'s").removesuffix("’s").strip("'’-") for w in _WORD.findall(text))
-    return [w for w in words if w and w not in STOPWORDS]
+    return [stem(w) for w in words if w and w not in STOPWORDS]
 
 
-def rank(query: str, candidates: Sequence[str]) -> list[tuple[int, float]]:
-    """Candidate indices by descending relevance to ``query`` (ties keep document order)."""
-    query_terms = set(terms(query))
+def rank(query: str | Sequence[str], candidates: Sequence[str]) -> list[tuple[int, float]]:
+    """Candidate indices by descending relevance to ``query`` (text, or terms already made by
+    :func:`terms`); ties keep document order."""
+    query_terms = set(terms(query)) if isinstance(query, str) else set(query)
     bags = [Counter(terms(c)) for c in candidates]
     count = len(candidates)
     document_freq = Counter(t for bag in bags for t in set(bag))

@@ -9,6 +9,7 @@ contested statement keeps its "X said" / "Y denied". Deterministic, and fast eno
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from summarize.analysis import Analysis, AnalysisCache
@@ -73,31 +74,38 @@ class OfflineEngine(Engine):
             warnings.append(NO_ATTRIBUTION)
             text, cut = self._compose(analysis, list(range(len(analysis.units))), contiguous=True)
         else:
-            text, cut = self._compose(analysis, self._select(analysis))
+            order, core = self._select(analysis)
+            text, cut = self._compose(analysis, order, core)
         if cut:
             warnings.append(f"the summary was cut to {self.max_words} words")
         return Summary(text=text, warnings=warnings)
 
-    def _select(self, analysis: Analysis) -> list[int]:
-        """Unit indices in priority order: lede, denials, what they deny, other parties' reactions."""
+    def _select(self, analysis: Analysis) -> tuple[list[int], set[int]]:
+        """Unit indices in priority order, and the core ones among them: the lede, each party's
+        first denial with the claim it answers and the denier's own account right after it; then
+        other parties' reactions (accusations, condemnations, concern, confirmations, reports)."""
         claims = analysis.claims
         order: list[int] = [0]
-        denials = [c for c in claims if c.stance == "denies"]
         seen_parties: set[str] = set()
-        for claim in denials:
+        for claim in (c for c in claims if c.stance == "denies"):
             key = claim.party or claim.speaker
-            if key not in seen_parties:
-                seen_parties.add(key)
-                self._add(order, self._accusation_for(claim, claims))
-                order.append(claim.index)
-        spoken = {c.party or c.speaker for c in claims if c.index in order}
+            if key in seen_parties:
+                continue
+            seen_parties.add(key)
+            self._add(order, self._accusation_for(claim, claims))
+            order.append(claim.index)
+            follow = [c for c in claims if c.index == claim.index + 1 and (c.party or c.speaker) == key]
+            if follow and follow[0].stance in {"asserts", "reports"}:
+                order.append(follow[0].index)  # the denier's own version, often in the next sentence
+        core = set(order)
+        spoken = {c.party or c.speaker for c in claims if c.index in core}
         for stance in ("accuses", "condemns", "expresses_concern", "confirms", "reports", "asserts"):
             for claim in claims:
                 key = claim.party or claim.speaker
                 if claim.stance == stance and key not in spoken:
                     spoken.add(key)
                     order.append(claim.index)
-        return list(dict.fromkeys(order))
+        return list(dict.fromkeys(order)), core
 
     @staticmethod
     def _add(order: list[int], index: int | None) -> None:
@@ -120,42 +128,49 @@ class OfflineEngine(Engine):
                 best, best_overlap = claim.index, overlap
         return best
 
-    def _compose(self, analysis: Analysis, order: list[int], contiguous: bool = False) -> tuple[str, bool]:
-        """Fit the chosen units into the word budget, most important first, in article order
-        (``contiguous``: stop at the first unit that does not fit, for a lead-sentences summary)."""
-        kept: list[int] = []
+    def _compose(
+        self, analysis: Analysis, order: list[int], core: set[int] | None = None, contiguous: bool = False
+    ) -> tuple[str, bool]:
+        """Fit units into the word budget in priority order, then print them in article order.
+
+        Each unit is tried as written, then more and more compressed. Only a core unit (lede,
+        denials) may squeeze the units already in, and never past removing asides, so the lede
+        does not lose its substance to make room for a side remark. ``contiguous`` stops at the
+        first unit that does not fit (a lead-sentences summary must not skip)."""
+        core = core if core is not None else {order[0]}
         renders: dict[int, str] = {}
         for index in order:
+            placed = False
             for level in range(4):
                 text = self._render(analysis, index, level)
-                trial = {**renders, index: text}
-                if _words(trial) <= self.max_words:
-                    renders, kept = trial, [*kept, index]
+                if _words({**renders, index: text}) <= self.max_words:
+                    renders[index], placed = text, True
                     break
-                # Squeeze what is already in before giving up on this unit.
-                squeezed = {i: self._render(analysis, i, max(level, 2)) for i in renders}
-                squeezed[index] = text
-                if _words(squeezed) <= self.max_words:
-                    renders, kept = squeezed, [*kept, index]
-                    break
-            if _words(renders) >= self.max_words - 5 or (contiguous and index not in renders and kept):
+            if not placed and index in core and renders:
+                squeezed = {i: self._render(analysis, i, 2) for i in renders}
+                text = self._render(analysis, index, 3)
+                if _words({**squeezed, index: text}) <= self.max_words:
+                    renders, placed = {**squeezed, index: text}, True
+            if contiguous and not placed and renders:
+                break
+            if _words(renders) >= self.max_words - 5:
                 break
         cut = False
-        if not kept:  # even the lede alone is over budget: one huge sentence
+        if not renders:  # even the lede alone is over budget: one huge sentence
             words = self._render(analysis, order[0], 3).split()
-            renders, kept, cut = {order[0]: " ".join(words[: self.max_words]).rstrip(",;:") + " …"}, [order[0]], True
-        return self._name_pronouns(analysis, sorted(kept), renders), cut
+            renders, cut = {order[0]: " ".join(words[: self.max_words]).rstrip(",;:") + " …"}, True
+        return self._name_pronouns(analysis, sorted(renders), renders), cut
 
     def _render(self, analysis: Analysis, index: int, level: int) -> str:
         """A unit at compression ``level``: 0 as written; 1 without parentheticals and discourse
         openers; 2 also without non-restrictive clauses; 3 also without a trailing participle."""
         text = analysis.units[index]
         if level >= 1:
-            text = _PARENTHETICAL.sub("", text)
+            text = _outside_quotes(text, lambda part: _PARENTHETICAL.sub("", part))
             text = _INTRO.sub("", text)
             text = text[:1].upper() + text[1:]
         if level >= 2:
-            text = _NONRESTRICTIVE.sub("", text)
+            text = _outside_quotes(text, lambda part: _NONRESTRICTIVE.sub("", part))
         if level >= 3:
             trimmed = _PARTICIPLE_TAIL.sub("", text.rstrip("."))
             if trimmed != text.rstrip(".") and len(trimmed.split()) >= 8:
@@ -182,6 +197,14 @@ class OfflineEngine(Engine):
                 text = replaced if replaced != text else _PRONOUN_START.sub(label, text, count=1)
             parts.append(text)
         return " ".join(parts)
+
+
+_QUOTED = re.compile(r"([\"“][^\"”]*[\"”])")
+
+
+def _outside_quotes(text: str, edit: Callable[[str], str]) -> str:
+    """Apply ``edit`` to the unquoted parts of ``text`` only: a quotation is never shortened."""
+    return "".join(part if _QUOTED.fullmatch(part) else edit(part) for part in _QUOTED.split(text))
 
 
 def _words(renders: dict[int, str]) -> int:
