@@ -12,7 +12,7 @@ import re
 
 from summarize.analysis import Analysis
 from summarize.claims import Claim, reporting_verbs
-from summarize.entities import _NAME_RUN, PRONOUNS, demonyms
+from summarize.entities import _NAME_RUN, PRONOUNS, demonyms, places
 from summarize.records import Answer, Article
 from summarize.relevance import rank, terms
 
@@ -195,44 +195,64 @@ def _how_described(question: str, analysis: Analysis) -> Answer | None:
 
 
 def _involved(question: str, analysis: Analysis) -> Answer:
+    """The article's parties: the people, organisations and places that speak or are named in the
+    lede, most present first. Only resolved names, never raw speaker phrases."""
     counts: dict[str, int] = {}
     for claim in analysis.claims:
-        key = _party(claim)
-        counts[key] = counts.get(key, 0) + 2
+        if claim.party:
+            counts[claim.party] = counts.get(claim.party, 0) + 2
     for entity in analysis.entities.entities:
-        if entity.kind in {"person", "org", "place"} and 0 in entity.mentions:
+        if entity.kind in {"person", "org", "place"} and (0 in entity.mentions or entity.name in counts):
             counts[entity.name] = counts.get(entity.name, 0) + len(entity.mentions)
     top = [name for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:5]]
     if not top:
         return Answer(question, None, [], reason="the article names no parties", confidence=0.5)
-    evidence = [analysis.units[0]]
+    evidence = [u for u in analysis.units if any(name in u for name in top)][:2]
     return Answer(question, ", ".join(top), evidence, confidence=0.6)
 
 
+def _unquoted(unit: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` outside quotations: a date or place inside a quote is the speaker's."""
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"”]*[\"”]", unit)]
+    return [m for m in pattern.finditer(unit) if not any(a <= m.start() < b for a, b in quoted)]
+
+
 def _when_generic(question: str, analysis: Analysis, article: Article) -> Answer:
-    for unit in analysis.units[:2]:
-        found = _WHEN.search(unit)
-        if found:
-            when = found.group(0)
-            if article.date and article.date not in when:
-                when = f"{when} (article dated {article.date})"
-            return Answer(question, when, [unit], confidence=0.6)
+    """When the reported event happened: a time in the lede (not a deadline such as "by 2007"),
+    else the article's date, else a time in the next sentences."""
+    dated = f" (article dated {article.date})" if article.date else ""
+    for number, unit in enumerate(analysis.units[:3]):
+        if number > 0 and article.date:
+            break
+        for found in _unquoted(unit, _WHEN):
+            if re.match(r"(?:by|until|since|before|from)\b", found.group(0), re.IGNORECASE):
+                continue
+            return Answer(question, found.group(0) + dated, [unit], confidence=0.6 if number == 0 else 0.45)
     if article.date:
         return Answer(question, article.date, [], confidence=0.5)
     return Answer(question, None, [], reason="the article gives no date or time for the event", confidence=0.5)
 
 
+def _is_place(name: str, analysis: Analysis) -> bool:
+    entity = analysis.entities.lookup(name)
+    if entity is not None:
+        return entity.kind == "place"
+    return name.lower() in places()
+
+
 def _where_generic(question: str, analysis: Analysis, article: Article) -> Answer:
-    lede = analysis.units[0]
+    """Where it happened: the dateline, else a place named in the lede, else the first place named."""
     if article.dateline:
         return Answer(question, re.split(r",", article.dateline)[0].strip(), [], confidence=0.6)
-    found = _WHERE.search(lede)
-    if found:
-        return Answer(question, found.group(1).strip(" ,."), [lede], confidence=0.6)
-    places = [e.name for e in analysis.entities.entities if e.kind == "place"]
-    if places:
-        unit = next((u for u in analysis.units if places[0] in u), lede)
-        return Answer(question, places[0], [unit], confidence=0.4)
+    for number, unit in enumerate(analysis.units):
+        for found in _unquoted(unit, _WHERE):
+            name = re.sub(r"^the\s+", "", found.group(1).strip(" ,."), flags=re.IGNORECASE)
+            if not name.endswith(("'s", "’s")) and _is_place(name, analysis):
+                return Answer(question, found.group(1).strip(" ,."), [unit], confidence=0.6 if number == 0 else 0.4)
+    for entity in analysis.entities.entities:
+        if entity.kind == "place" and entity.mentions:
+            unit = analysis.units[entity.mentions[0]]
+            return Answer(question, entity.name, [unit], confidence=0.35)
     return Answer(question, None, [], reason="the article names no place", confidence=0.5)
 
 

@@ -117,6 +117,14 @@ def _claim_at(
     left, right = sentence[: match.start()], sentence[match.end() :]
     quoted = False
     participle = verb.split()[0].endswith("ing")
+    if _inside_quote(sentence, match.start()):
+        return None  # a reporting verb inside a quotation belongs to the quote
+    if verb != "according to" and re.search(r"\b(?:to|not)\s*$", left):
+        return None  # "refused to say", "expected to announce": nothing was said
+    if re.search(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", left) or re.match(r"\s+by\b", right):
+        return _passive(sentence, index, left, right, verb, stance, entities, earlier)
+    if verb in {"added", "adds", "adding"} and re.match(r"\s+(?:[$€£]?\d|an?\s|some\s|more\s|another\s)", right):
+        return None  # "added 146,000 jobs": not speech
     if participle and main is not None:
         # "…, saying …" / "…, he said, expressing concern …": the main clause's speaker.
         speaker, content = main.speaker, right
@@ -126,8 +134,9 @@ def _claim_at(
     elif verb in {"accused", "alleged", "blamed"} and re.match(r"\s+(?:of|for|in)\b", right):
         return None  # "a senator accused of bribery": a passive participle, nobody speaks
     elif verb == "according to":
-        speaker = _cut(right, r"[,.;]")
-        content = (left.rstrip(" ,") + " " + right[len(speaker):].lstrip(" ,")).strip()
+        after = re.match(r"\s*([^,.;]*)", right)
+        speaker = after.group(1).strip() if after else ""
+        content = (left.rstrip(" ,") + " " + right[after.end() if after else 0 :].lstrip(" ,;")).strip()
     elif _ends_with_quote(left):
         # '"…," he said.'  /  '"…," said Kirby.'
         quote = _QUOTE.findall(left)
@@ -135,6 +144,10 @@ def _claim_at(
         between = left[left.rfind(next(c for c in reversed(left) if c in "\"”")) + 1 :].strip(" ,")
         speaker = between or _cut(right, r"[,.;]| in | on | at | after ")
         quoted = True
+    elif left.rstrip().endswith(",") and (inverted := _INVERTED.match(right)):
+        # "…, said Mr Thomas." / "…, said the minister, adding …"
+        speaker, content = inverted.group(1), left
+        quoted = content.strip().startswith(("\"", "“"))
     elif (tail := re.search(r",\s+([^,\"“”]{2,80})\s*$", left)) and _sentence_final(right) and len(tail.group(1).split()) <= 8:
         # "…, Yonhap News Agency reported."  /  "…, the ministry said in a statement."
         speaker = tail.group(1)
@@ -152,15 +165,23 @@ def _claim_at(
                 return None
             subject = main.speaker  # "X expressed concern … and urged …": coordinated verbs
         speaker, content = subject, right
+    return _make(sentence, index, speaker, verb, stance, content, quoted, entities, earlier)
+
+
+def _make(
+    sentence: str, index: int, speaker: str, verb: str, stance: str, content: str, quoted: bool,
+    entities: EntityIndex, earlier: list[Claim],
+) -> Claim | None:
+    """Validate the speaker, resolve it, clean the content, refine the stance."""
     speaker = _clean_speaker(speaker)
-    if re.match(r"^(?:which|who|whom|that)\b", speaker, re.IGNORECASE):
-        return None  # a relative clause ("…, which prosecutors say …") is not a clean attribution
-    if not speaker or len(speaker.split()) > _MAX_SPEAKER_WORDS or speaker[0] in "\"“":
+    if not _plausible_speaker(speaker):
         return None
     display, entity = _resolve(speaker, index, entities, earlier)
     content = _clean_content(content)
     if not content:
         return None
+    if stance == "asserts" and _REBUTTAL.search(content):
+        stance = "denies"  # "That is completely untrue," he said.
     if stance == "denies" and re.match(r"^(?:(?:a|an|the|his|her|its|their)\s+)?(?:[\w'-]+\s+)?(?:request|motion|appeal|bid|offer|proposal|application|petition|demand|plea)s?\b", content):
         stance = "asserts"  # rejecting a request is a decision, not a denial of a claim
     if stance in {"condemns", "asserts"} and verb not in {"said", "says", "told"} and _ACCUSATION.match(content) \
@@ -170,6 +191,60 @@ def _claim_at(
         speaker=display, party=entity.name if entity else None, stance=stance, verb=verb,
         content=content, sentence=sentence, index=index, quoted=quoted, mention=speaker,
     )
+
+
+_INVERTED = re.compile(
+    r"^\s+((?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady)\.?\s+)?(?:[A-Z][\w’'.-]*\s*){1,4}|(?:the|an?)\s+[a-z][\w\s'’-]{1,40}?)"
+    r"\s*(?:[.,;]|$)"
+)
+_REBUTTAL = re.compile(
+    r"\b(?:that|this|it|these|those|such|(?:the|his|her|its|their|my|our|these|those)\s+(?:\w+\s+)?(?:claims?|allegations?|accusations?|reports?|suggestions?|"
+    r"story|stories|charges?|criticisms?|figures?|numbers?|comments?|remarks?))\s+(?:is|was|are|were|had been|have been)"
+    r"\s+(?:\w+\s+){0,2}?(?:untrue|not true|false|wrong|rubbish|nonsense|baseless|groundless|unfounded|absurd|"
+    r"ridiculous|misleading|inaccurate|incorrect|a lie|lies|distorted|taken out of context)\b",
+    re.IGNORECASE,
+)
+_NOT_A_SPEAKER_START = frozenset(
+    """during in on at after before despite with without for from under over into onto upon by about
+    against among between through since until unless although though because while when where if as
+    looking currently speaking writing asked following ahead is are was were has have had will would
+    could should may might can do does did be been being also still then there here what which who
+    whom whose how why so and or but nor yet not no however meanwhile""".split()
+)
+_AUXILIARY = frozenset("is are was were has have had will would could should may might can do does did be been being".split())
+
+
+def _plausible_speaker(speaker: str) -> bool:
+    """A speaker is a name, a pronoun or a short noun phrase, never a clause fragment."""
+    words = speaker.split()
+    if not words or len(words) > _MAX_SPEAKER_WORDS or speaker[0] in "\"“'(":
+        return False
+    first = words[0].lower().strip(",")
+    if first in _NOT_A_SPEAKER_START or first in {"which", "who", "whom", "that", "it's"}:
+        return False
+    if any(w.lower() in _AUXILIARY for w in words[1:]) or words[-1].lower() in {"to", "the", "a", "an", "of", "and", "on", "in"}:
+        return False
+    return any(ch.isalpha() for ch in speaker)
+
+
+def _passive(
+    sentence: str, index: int, left: str, right: str, verb: str, stance: str, entities: EntityIndex,
+    earlier: list[Claim],
+) -> Claim | None:
+    """"claims denied by Labour", "proposals announced by the minister": the agent after "by"
+    speaks about what came before; a passive with no agent ("were told", "is said to") has no speaker."""
+    agent = re.match(r"\s+by\s+((?:the\s+)?[^,.;:\"“”]{2,80}?)(?=\s*(?:[,.;:]|$|\s+(?:as|which|who|in|on|at|after|for|because|over|amid|when|and)\b))", right)
+    if not agent:
+        return None
+    clause = re.split(r"[;:]\s+|\bthat\s+", left)[-1]
+    content = re.sub(r"\s+(?:is|are|was|were|been|being|has been|have been|had been)\s*$", "", clause.strip())
+    return _make(sentence, index, agent.group(1), verb, stance, content, False, entities, earlier)
+
+
+def _inside_quote(sentence: str, position: int) -> bool:
+    straight = sentence[:position].count('"') % 2 == 1
+    curly = sentence[:position].count("“") > sentence[:position].count("”")
+    return straight or curly
 
 
 def _ends_with_quote(left: str) -> bool:
@@ -211,6 +286,14 @@ def _subject(left: str) -> str | None:
     if breaks:
         clause = clause[breaks[-1].end() :]
     clause = _INTRO.sub("", clause.strip())
+    # "During an interview with the BBC, Mr Balls said" / "In the Commons, Mr Howard said".
+    while (lead := re.match(r"^([A-Za-z]+)\b[^,]*,\s*", clause)) and lead.group(1).lower() in _NOT_A_SPEAKER_START:
+        clause = clause[lead.end() :]
+    # "During an interview on ITV1's This Morning she said": the subject is the last word.
+    opener = clause.split()[0].lower() if clause.split() else ""
+    if opener in _NOT_A_SPEAKER_START:
+        tail = re.search(r"\b(he|she|they|it|[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)\s*$", clause)
+        clause = tail.group(1) if tail else ""
     previous = None
     while previous != clause:
         previous = clause
@@ -244,18 +327,15 @@ def _clean_speaker(speaker: str) -> str:
 def _resolve(speaker: str, index: int, entities: EntityIndex, earlier: list[Claim]):
     lowered = speaker.lower()
     if lowered in PRONOUNS:
-        # Pronouns point to the latest fitting speaker first, then to the latest fitting name.
-        for claim in reversed(earlier[-6:]):
-            if claim.index < index - 3:
-                break
-            entity = entities.lookup(claim.party) if claim.party else None
-            kind = entity.kind if entity else ("group" if claim.speaker.endswith("s") else None)
-            if lowered in {"he", "she"} and kind == "person":
-                return claim.speaker, entity
-            if lowered == "they" and (kind in {"group", "org", "place"} or claim.speaker.endswith("s")):
-                return claim.speaker, entity
-            if lowered == "it" and kind in {"org", "place"}:
-                return claim.speaker, entity
+        recent = [entities.lookup(c.party) for c in earlier if c.party and index - 2 <= c.index <= index]
+        entity = entities.pronoun(lowered, index, [e for e in recent if e is not None])
+        if entity is not None:
+            return entity.name, entity
+        # "they" after "US officials say …": a plural speaker with no entity behind it.
+        plural = [c for c in earlier if index - 1 <= c.index <= index and c.party is None and c.speaker.endswith("s")]
+        if lowered == "they" and plural:
+            return plural[-1].speaker, None
+        return speaker, None  # ambiguous: better unresolved than given to the wrong party
     return entities.display(speaker, index)
 
 

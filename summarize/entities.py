@@ -57,6 +57,12 @@ _SYNONYMS = {
 _FEMININE = {"ms", "mrs", "miss", "dame", "spokeswoman", "chairwoman", "congresswoman", "queen", "princess"}
 _MASCULINE = {"mr", "sir", "spokesman", "chairman", "congressman", "king", "prince"}
 PRONOUNS = {"he", "she", "it", "they", "him", "her", "them"}
+#: People related to a party without speaking for it: "Brown's ally" is not Brown.
+_RELATIONS = frozenset(
+    """ally allies rival rivals critic critics opponent opponents friend friends wife husband son
+    daughter father mother brother sister colleague colleagues predecessor successor lawyer lawyers
+    biographer former""".split()
+)
 
 
 @dataclass
@@ -131,10 +137,24 @@ class EntityIndex:
     """The parties of one article and how its later mentions resolve to them."""
 
     def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
         self.entities: list[Entity] = []
         self._by_alias: dict[str, Entity] = {}
+        # A capitalised word that opens a sentence is a name only if the article also capitalises
+        # it elsewhere ("Maternity pay will rise…" is not about a party called Maternity).
+        inner = {
+            _strip_possessive(m.group(0)).lower()
+            for sentence in sentences
+            for m in re.finditer(r"(?<=[\w,;:]\s)[A-Z][\w’'-]*", sentence)
+        }
         for index, sentence in enumerate(sentences):
-            for run in _NAME_RUN.findall(sentence):
+            for match in _NAME_RUN.finditer(sentence):
+                run = match.group(0)
+                opening = not sentence[: match.start()].strip(" \"“‘'(")
+                word = _strip_possessive(run.strip()).lower().rstrip(".")
+                if opening and " " not in run.strip() and word not in inner and word not in places() \
+                        and not run.isupper():
+                    continue
                 self._read_run(run, index)
             self._read_appositives(sentence, index)
 
@@ -162,7 +182,9 @@ class EntityIndex:
             # "U.S. District Judge Alan Brightwater", "Chief Executive Dr. Helga Maurer": the name is
             # what follows the last title word.
             rest = words[marks[-1] + 1 :]
-            if len(rest) >= 2 or lowered[marks[-1]] in _HONORIFICS | _RANKS:
+            if rest[0][:1].islower():
+                rest = []  # "Secretary of State": one title, no name after it
+            if len(rest) >= 2 or (rest and lowered[marks[-1]] in _HONORIFICS | _RANKS):
                 titles, words = words[: marks[-1] + 1], rest
         if not words or (_is_title(words[-1]) and words[-1].lower().rstrip(".") not in _ORG_WORDS):
             return  # a bare role ("Foreign Minister") is not a party
@@ -284,12 +306,16 @@ class EntityIndex:
             ]
             if candidates:
                 return max(candidates, key=lambda e: self._last_before(e, sentence_index))
-        # "Ethiopia's Tesfaye Gudeta": the possessed name is the party, the owner only qualifies it.
+        # "Ethiopia's Tesfaye Gudeta", "Brown's closest ally Ed Balls": a name in the possessed part
+        # is the party; "Kenya's foreign ministry" belongs to its owner, "Brown's ally" does not.
         owner = re.match(r"^(.+?)[’']s\s+(.+)$", text)
         if owner:
-            possessed = self.lookup(owner.group(2))
-            if possessed is not None:
-                return possessed
+            for run in _NAME_RUN.findall(owner.group(2)):
+                possessed = self.lookup(run)
+                if possessed is not None:
+                    return possessed
+            if set(w.lower() for w in _words(owner.group(2))) & _RELATIONS:
+                return None
         # The longest known name inside the phrase: "Analysts at Kessler Bank".
         for run in sorted(_NAME_RUN.findall(text), key=len, reverse=True):
             if run.lower() in demonyms():
@@ -309,17 +335,41 @@ class EntityIndex:
         return earlier[-1] if earlier else -1
 
     def _recent(self, sentence_index: int, pronoun: str) -> Entity | None:
+        return self.pronoun(pronoun, sentence_index, [])
+
+    def pronoun(self, pronoun: str, sentence_index: int, speakers: list[Entity]) -> Entity | None:
+        """The antecedent of ``pronoun`` in sentence ``sentence_index``: a party of the right kind
+        (and gender, when titles or roles tell it) named in this or the two previous sentences.
+        Recent speakers win; otherwise the single candidate, or the subject of the latest sentence
+        that names one. None when it stays ambiguous: an unresolved pronoun is better than a wrong name."""
         if pronoun in {"he", "him", "she", "her"}:
             gender = "m" if pronoun in {"he", "him"} else "f"
-            pool = [e for e in self.entities if e.kind == "person" and e.gender in (None, gender)]
+            fits = lambda e: e.kind == "person" and e.gender in (None, gender)  # noqa: E731
         elif pronoun == "it":
-            pool = [e for e in self.entities if e.kind in {"org", "place"}]
+            fits = lambda e: e.kind in {"org", "place"}  # noqa: E731
         else:
-            pool = [e for e in self.entities if e.kind in {"org", "place", "name"}]
-        pool = [e for e in pool if self._last_before(e, sentence_index) >= 0]
-        if not pool:
+            fits = lambda e: e.kind in {"org", "place", "name"}  # noqa: E731
+        window = range(max(0, sentence_index - 2), sentence_index + 1)
+        candidates = [e for e in self.entities if fits(e) and any(m in window for m in e.mentions)]
+        if not candidates:
             return None
-        return max(pool, key=lambda e: self._last_before(e, sentence_index))
+        for speaker in reversed(speakers):
+            if speaker in candidates:
+                return speaker
+        if len(candidates) == 1:
+            return candidates[0]
+        latest = max(self._last_before(e, sentence_index) for e in candidates)
+        tied = [e for e in candidates if self._last_before(e, sentence_index) == latest]
+        if latest == sentence_index:  # named in the same sentence, before or after the pronoun
+            earlier = [e for e in candidates if self._last_before(e, sentence_index - 1) >= sentence_index - 2]
+            tied = earlier or tied
+            latest = max((self._last_before(e, sentence_index - 1) for e in tied), default=latest)
+            tied = [e for e in tied if self._last_before(e, sentence_index - 1) == latest] or tied
+        if len(tied) == 1:
+            return tied[0]
+        sentence = self.sentences[latest] if 0 <= latest < len(self.sentences) else ""
+        positions = sorted((sentence.find(e.name.split()[-1]), e) for e in tied if sentence.find(e.name.split()[-1]) >= 0)
+        return positions[0][1] if positions else None
 
     def display(self, mention: str, sentence_index: int) -> tuple[str, Entity | None]:
         """A readable speaker for a mention: the entity's name, or the phrase with its metonyms

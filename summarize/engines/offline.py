@@ -31,9 +31,15 @@ _INTRO = re.compile(
 )
 # ", who …," / ", owned by …," / ", the company's spokesman," — but not ", the Wagner Group,": a
 # name in apposition may be the only place the summary names that party.
-_NONRESTRICTIVE = re.compile(r",\s+(?:who|which|whose|owned by|led by|based in|known as|(?:a|an|the)(?!\s+[A-Z]))\s+[^,\"“”]{2,80},")
+# The aside may not run into a coordinated subject ("Kenteris, 31, who won … and Thanou, 30, …").
+_NONRESTRICTIVE = re.compile(
+    r",\s+(?:who|which|whose|owned by|led by|based in|known as|(?:a|an|the)(?!\s+[A-Z]))\s+"
+    r"(?:(?!\band\s+[A-Z])[^,\"“”]){2,80},"
+)
 _PARTICIPLE_TAIL = re.compile(r",\s+(?:saying|adding|calling|expressing|noting|arguing|urging)\b[^\"“”]*$")
 _PRONOUN_START = re.compile(r"^(He|She|They|It)\b")
+_CONNECTIVE = re.compile(r"^(?:However|But|And|Yet|Also|Meanwhile|Instead|Still|Nevertheless|Moreover|Furthermore|Separately|In response|In reply),?\s+")
+_DANGLING = re.compile(r"^(?:He|She|It|They|This|These|That|Those|His|Her|Its|Their|The same|Such)\b")
 _QUOTE_ATTRIBUTION = re.compile(r"([,?!][\"”]\s+)(he|she|they|it)(\s+(?:said|told|added|says))\b")
 
 
@@ -74,13 +80,13 @@ class OfflineEngine(Engine):
             warnings.append(NO_ATTRIBUTION)
             text, cut = self._compose(analysis, list(range(len(analysis.units))), contiguous=True)
         else:
-            order, core = self._select(analysis)
+            order, core = self._select(analysis, article.title)
             text, cut = self._compose(analysis, order, core)
         if cut:
             warnings.append(f"the summary was cut to {self.max_words} words")
         return Summary(text=text, warnings=warnings)
 
-    def _select(self, analysis: Analysis) -> tuple[list[int], set[int]]:
+    def _select(self, analysis: Analysis, title: str | None = None) -> tuple[list[int], set[int]]:
         """Unit indices in priority order, and the core ones among them: the lede, each party's
         first denial with the claim it answers and the denier's own account right after it; then
         other parties' reactions (accusations, condemnations, concern, confirmations, reports)."""
@@ -105,7 +111,28 @@ class OfflineEngine(Engine):
                 if claim.stance == stance and key not in spoken:
                     spoken.add(key)
                     order.append(claim.index)
+        order.extend(self._context(analysis, title, set(order)))
         return list(dict.fromkeys(order)), core
+
+    @staticmethod
+    def _context(analysis: Analysis, title: str | None, taken: set[int]) -> list[int]:
+        """Other sentences that may fill the budget, most important first (close to the top, sharing
+        words with the title). Excluded: sentences that state a denied claim without attribution,
+        and sentences that lean on a previous one ("This …", "He …")."""
+        denied = [set(terms(c.content)) for c in analysis.claims if c.stance == "denies"]
+        attributed = {c.index for c in analysis.claims}
+        title_terms = set(terms(title or ""))
+        scored = []
+        for index, unit in enumerate(analysis.units):
+            if index in taken or _DANGLING.match(unit) or _CONNECTIVE.match(unit):
+                continue
+            if index not in attributed and re.search(r"[\"“]", unit):
+                continue  # a quotation whose speaker this sentence does not name
+            words = set(terms(unit))
+            if index not in attributed and any(d and len(d & words) / len(d) >= 0.5 for d in denied):
+                continue  # a contested claim stated as bare fact must not enter the summary
+            scored.append((-(len(words & title_terms) * 2) + index * 0.5, index))
+        return [index for _, index in sorted(scored)]
 
     @staticmethod
     def _add(order: list[int], index: int | None) -> None:
@@ -140,6 +167,8 @@ class OfflineEngine(Engine):
         core = core if core is not None else {order[0]}
         renders: dict[int, str] = {}
         for index in order:
+            if index not in core and index - 1 not in renders and _DANGLING.match(analysis.units[index]):
+                continue  # "It was widely criticised…" needs the sentence before it
             placed = False
             for level in range(4):
                 text = self._render(analysis, index, level)
@@ -159,7 +188,12 @@ class OfflineEngine(Engine):
         if not renders:  # even the lede alone is over budget: one huge sentence
             words = self._render(analysis, order[0], 3).split()
             renders, cut = {order[0]: " ".join(words[: self.max_words]).rstrip(",;:") + " …"}, True
-        return self._name_pronouns(analysis, sorted(renders), renders), cut
+        text = self._assemble(analysis, sorted(renders), renders)
+        while len(text.split()) > self.max_words and len(renders) > 1:
+            # Naming speakers added words: drop the least important unit and try again.
+            del renders[next(i for i in reversed(order) if i in renders and i != order[0])]
+            text = self._assemble(analysis, sorted(renders), renders)
+        return text, cut
 
     def _render(self, analysis: Analysis, index: int, level: int) -> str:
         """A unit at compression ``level``: 0 as written; 1 without parentheticals and discourse
@@ -177,26 +211,48 @@ class OfflineEngine(Engine):
                 text = trimmed + "."
         return text
 
-    @staticmethod
-    def _name_pronouns(analysis: Analysis, kept: list[int], renders: dict[int, str]) -> str:
-        """A pronoun speaker ("he said") becomes the speaker's name, since the sentence that
-        introduced the speaker may not be in the summary: the full name first, then the short one."""
-        spoken: dict[int, Claim] = {}
+    def _assemble(self, analysis: Analysis, kept: list[int], renders: dict[int, str]) -> str:
+        """Join the kept units in article order so they read on their own: a connective that
+        pointed at a dropped sentence goes, and a speaker named by pronoun or surname gets the full
+        name at its first appearance in the summary (its introduction may have been dropped)."""
+        spoken: dict[int, list[Claim]] = {}
         for claim in analysis.claims:
-            if claim.mention.lower() in PRONOUNS and claim.speaker.lower() not in PRONOUNS:
-                spoken.setdefault(claim.index, claim)
+            spoken.setdefault(claim.index, []).append(claim)
         parts: list[str] = []
         for index in kept:
             text = renders[index]
-            claim = spoken.get(index)
-            if claim is not None:
-                entity = analysis.entities.lookup(claim.party) if claim.party else None
-                short = entity.short if entity is not None else claim.speaker
-                label = short if any(claim.speaker in p or short in p for p in parts) else claim.speaker
-                replaced = _QUOTE_ATTRIBUTION.sub(lambda m: m.group(1) + label + m.group(3), text, count=1)
-                text = replaced if replaced != text else _PRONOUN_START.sub(label, text, count=1)
+            if index - 1 not in renders:
+                stripped = _CONNECTIVE.sub("", text)
+                text = stripped[:1].upper() + stripped[1:]
+            for claim in spoken.get(index, []):
+                text = self._name_speaker(analysis, claim, text, " ".join(parts))
             parts.append(text)
         return " ".join(parts)
+
+    @staticmethod
+    def _name_speaker(analysis: Analysis, claim: Claim, text: str, before: str) -> str:
+        entity = analysis.entities.lookup(claim.party) if claim.party else None
+        mention = claim.mention
+        if entity is None or not mention or mention == entity.name or entity.name in before and mention.lower() not in PRONOUNS:
+            return text
+        if mention.lower() not in PRONOUNS and entity.kind != "person":
+            return text
+        label = entity.short if entity.name in before or entity.short in before and mention.lower() in PRONOUNS else entity.name
+        if mention.lower() in PRONOUNS:
+            replaced = _QUOTE_ATTRIBUTION.sub(lambda m: m.group(1) + label + m.group(3), text, count=1)
+            return replaced if replaced != text else _PRONOUN_START.sub(label, text, count=1)
+        # "Mr Thomas said" -> "Richard Thomas said", outside quotations only.
+        pattern = re.compile(r"(?<![\w-])" + re.escape(mention) + r"(?![\w-])")
+        done = [False]
+
+        def swap(part: str) -> str:
+            if done[0]:
+                return part
+            new = pattern.sub(label, part, count=1)
+            done[0] = new != part
+            return new
+
+        return _outside_quotes(text, swap)
 
 
 _QUOTED = re.compile(r"([\"“][^\"”]*[\"”])")
