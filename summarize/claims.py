@@ -84,7 +84,9 @@ _CONTENT_LEAD = re.compile(
     r"(?:that\s+(?=(?:[^\s,.;]+\s+){2,}))?",  # "that" opens a clause, not "that account."
     re.IGNORECASE,
 )
-_SECONDARY = re.compile(r",([\"”]?)\s+(?:according to|saying|adding|calling|accusing|denying|expressing|citing)\b")
+_SECONDARY = re.compile(
+    r",([\"”]?)\s+(?:according to|saying|adding|calling|accusing|denying|expressing|citing|while|whereas)\b|;\s"
+)
 _ACCUSATION = re.compile(
     r"^(?:the\s+|a\s+|an\s+|continued\s+|repeated\s+|recent\s+|latest\s+|[A-Z][\w.]*\s+|US\s+)*"
     r"(?:accusations?|allegations?|claims?|reports?|charges?|suggestions?|story|stories|assertions?)\b",
@@ -182,7 +184,10 @@ def _make(
         return None
     if stance == "asserts" and _REBUTTAL.search(content):
         stance = "denies"  # "That is completely untrue," he said.
-    if stance == "denies" and re.match(r"^(?:(?:a|an|the|his|her|its|their)\s+)?(?:[\w'-]+\s+)?(?:request|motion|appeal|bid|offer|proposal|application|petition|demand|plea)s?\b", content):
+    if stance == "denies" and re.match(
+        r"^(?:(?:a|an|the|his|her|its|their|this|that)\s+)?(?:[\w'-]+\s+){0,3}?(?:request|motion|appeal|bid|offer|"
+        r"proposal|application|petition|demand|plea|bill|law|plan|deal|amendment|measure|legislation|compromise|"
+        r"budget|contract|candidate|nomination)s?\b", content, re.IGNORECASE):
         stance = "asserts"  # rejecting a request is a decision, not a denial of a claim
     if stance in {"condemns", "asserts"} and verb not in {"said", "says", "told"} and _ACCUSATION.match(content) \
             and re.search(r"\bas\s+[\"“]", content):
@@ -238,6 +243,11 @@ def _passive(
         return None
     clause = re.split(r"[;:]\s+|\bthat\s+", left)[-1]
     content = re.sub(r"\s+(?:is|are|was|were|been|being|has been|have been|had been)\s*$", "", clause.strip())
+    segments = [p.strip() for p in content.split(",") if p.strip()]
+    if len(segments) > 1 and re.fullmatch(r"(?:the\s+)?(?:claims?|allegations?|accusations?|charges?|reports?|suggestions?)", segments[-1], re.I):
+        # "…, prompted accusations of anti-Semitism, claims denied by Labour": what was denied.
+        named = re.search(r"\b(?:accusations?|allegations?|claims?|charges?|reports?|suggestions?)\s+(?:of|that)\s+.+", segments[-2])
+        content = named.group(0) if named else segments[-2]
     return _make(sentence, index, agent.group(1), verb, stance, content, False, entities, earlier)
 
 
@@ -320,6 +330,7 @@ def _is_role(phrase: str) -> bool:
 
 def _clean_speaker(speaker: str) -> str:
     speaker = re.sub(r"\s*\([^)]*\)", "", speaker)
+    speaker = re.sub(r"(?:\s+[a-z]+ly)+\s*$", "", speaker)  # "Politicians unanimously"
     speaker = _TRAILING.sub("", speaker).strip(" ,.;:")
     return re.sub(r"^(?:and|but|while|as)\s+", "", speaker, flags=re.IGNORECASE)
 
