@@ -170,9 +170,9 @@ class OfflineEngine(Engine):
             if index not in core and index - 1 not in renders and _DANGLING.match(analysis.units[index]):
                 continue  # "It was widely criticised…" needs the sentence before it
             placed = False
-            for level in range(4):
+            for level in range(5):
                 text = self._render(analysis, index, level)
-                if _words({**renders, index: text}) <= self.max_words:
+                if text and _words({**renders, index: text}) <= self.max_words:
                     renders[index], placed = text, True
                     break
             if not placed and index in core and renders:
@@ -197,7 +197,11 @@ class OfflineEngine(Engine):
 
     def _render(self, analysis: Analysis, index: int, level: int) -> str:
         """A unit at compression ``level``: 0 as written; 1 without parentheticals and discourse
-        openers; 2 also without non-restrictive clauses; 3 also without a trailing participle."""
+        openers; 2 also without non-restrictive clauses; 3 also without a trailing participle;
+        4 only its main claim, as "speaker verb content" (empty when that cannot be said in the
+        source's own words)."""
+        if level >= 4:
+            return self._claim_sentence(analysis, index)
         text = analysis.units[index]
         if level >= 1:
             text = _outside_quotes(text, lambda part: _PARENTHETICAL.sub("", part))
@@ -210,6 +214,34 @@ class OfflineEngine(Engine):
             if trimmed != text.rstrip(".") and len(trimmed.split()) >= 8:
                 text = trimmed + "."
         return text
+
+    @staticmethod
+    def _claim_sentence(analysis: Analysis, index: int) -> str:
+        """"John Kirby said North Korea completed an initial shipment …": a long sentence cut down
+        to its claim. Quotations stay whole and keep their marks; the verb must be a finite form
+        the article itself uses, so no word enters that the source did not use."""
+        claims = [c for c in analysis.claims if c.index == index and c.party and c.speaker.lower() not in PRONOUNS]
+        if not claims:
+            return ""
+        claim = claims[0]
+        source_words = set(re.findall(r"[\w'’-]+", " ".join(analysis.units).lower()))
+        verb = claim.verb.split()[0]
+        if verb.endswith("ing") or verb in {"told", "tells", "telling"} or claim.verb == "according to":
+            finite = {"asserts": "said", "denies": "denied", "condemns": "condemned", "accuses": "accused",
+                      "confirms": "confirmed", "reports": "reported"}.get(claim.stance)
+            if claim.stance == "expresses_concern" or finite is None or finite not in source_words:
+                return ""
+            verb = finite
+        elif " " in claim.verb:
+            return ""
+        content = claim.content.rstrip(" ,")
+        if claim.quoted:
+            if "said" not in source_words:
+                return ""
+            return f'{claim.speaker} said: "{content.rstrip(".")}."'
+        if len(content.split()) < 3 or content.count('"') % 2:
+            return ""
+        return f"{claim.speaker} {verb} {content.rstrip('.')}."
 
     def _assemble(self, analysis: Analysis, kept: list[int], renders: dict[int, str]) -> str:
         """Join the kept units in article order so they read on their own: a connective that
