@@ -270,6 +270,15 @@ class _progress:
             self.bar.stop()
 
 
+def _register_eval() -> None:
+    from summarize.cli_eval import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_eval()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

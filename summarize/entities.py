@@ -265,6 +265,11 @@ class EntityIndex:
         if key in self._by_alias:
             return self._by_alias[key]
         words = _words(_strip_possessive(name.strip()))
+        if len(words) == 2 and words[0].lower().rstrip(".") in {"sir", "dame", "lord", "lady"}:
+            # "Sir Digby" after "Sir Digby Jones": a knight is named by first name.
+            known = [e for e in self.entities if e.kind == "person" and e.name.split()[0].lower() == words[1].lower()]
+            if len(known) == 1:
+                return known[0]
         marks = [i for i, w in enumerate(words[:-1]) if _is_title(w)]
         if marks:  # "Deputy Foreign Minister Zuhura Said Mkwawa", "Dr. Joseph Wanyama"
             rest = " ".join(words[marks[-1] + 1 :]).lower()

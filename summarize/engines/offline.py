@@ -39,6 +39,8 @@ _NONRESTRICTIVE = re.compile(
 _PARTICIPLE_TAIL = re.compile(r",\s+(?:saying|adding|calling|expressing|noting|arguing|urging)\b[^\"“”]*$")
 _PRONOUN_START = re.compile(r"^(He|She|They|It)\b")
 _CONNECTIVE = re.compile(r"^(?:However|But|And|Yet|Also|Meanwhile|Instead|Still|Nevertheless|Moreover|Furthermore|Separately|In response|In reply),?\s+")
+_SHORT_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Prof)\.?\s+)?[A-Z][\w'’-]+$")
+_POINTS_BACK = re.compile(r"\b(?:this|these|those|such)\s+(?!year|week|month|morning|afternoon|evening|time|summer|winter|spring|autumn)[a-z]+", re.I)
 _DANGLING = re.compile(r"^(?:He|She|It|They|This|These|That|Those|His|Her|Its|Their|The same|Such)\b")
 _QUOTE_ATTRIBUTION = re.compile(r"([,?!][\"”]\s+)(he|she|they|it)(\s+(?:said|told|added|says))\b")
 
@@ -167,8 +169,11 @@ class OfflineEngine(Engine):
         core = core if core is not None else {order[0]}
         renders: dict[int, str] = {}
         for index in order:
-            if index not in core and index - 1 not in renders and _DANGLING.match(analysis.units[index]):
-                continue  # "It was widely criticised…" needs the sentence before it
+            unit = analysis.units[index]
+            if index not in core and index - 1 not in renders and (
+                _DANGLING.match(unit) or _POINTS_BACK.search(_QUOTED.sub("", unit))
+            ):
+                continue  # "It was widely criticised…", "… this sale …" need the sentence before
             placed = False
             for level in range(5):
                 text = self._render(analysis, index, level)
@@ -220,8 +225,12 @@ class OfflineEngine(Engine):
         """"John Kirby said North Korea completed an initial shipment …": a long sentence cut down
         to its claim. Quotations stay whole and keep their marks; the verb must be a finite form
         the article itself uses, so no word enters that the source did not use."""
-        claims = [c for c in analysis.claims if c.index == index and c.party and c.speaker.lower() not in PRONOUNS]
-        if not claims:
+        claims = [
+            c for c in analysis.claims
+            if c.index == index and c.party and c.speaker.lower() not in PRONOUNS and not c.quoted
+            and re.search(re.escape(c.mention) + r"\s+(?:\w+ly\s+|has\s+|have\s+|had\s+)*" + re.escape(c.verb), c.sentence)
+        ]  # active voice only ("X said …", "X has denied …"), where "speaker verb content" is what the source says
+        if not claims or claims[0].content[:1].isupper():
             return ""
         claim = claims[0]
         source_words = set(re.findall(r"[\w'’-]+", " ".join(analysis.units).lower()))
@@ -235,11 +244,7 @@ class OfflineEngine(Engine):
         elif " " in claim.verb:
             return ""
         content = claim.content.rstrip(" ,")
-        if claim.quoted:
-            if "said" not in source_words:
-                return ""
-            return f'{claim.speaker} said: "{content.rstrip(".")}."'
-        if len(content.split()) < 3 or content.count('"') % 2:
+        if len(content.split()) < 3 or content.count('"') % 2 or content.count("“") != content.count("”"):
             return ""
         return f"{claim.speaker} {verb} {content.rstrip('.')}."
 
@@ -267,8 +272,8 @@ class OfflineEngine(Engine):
         mention = claim.mention
         if entity is None or not mention or mention == entity.name or entity.name in before and mention.lower() not in PRONOUNS:
             return text
-        if mention.lower() not in PRONOUNS and entity.kind != "person":
-            return text
+        if mention.lower() not in PRONOUNS and (entity.kind != "person" or not _SHORT_NAME.match(mention)):
+            return text  # only a bare surname ("Mr Thomas", "Kirby") is swapped: roles and possessives stay
         label = entity.short if entity.name in before or entity.short in before and mention.lower() in PRONOUNS else entity.name
         if mention.lower() in PRONOUNS:
             replaced = _QUOTE_ATTRIBUTION.sub(lambda m: m.group(1) + label + m.group(3), text, count=1)

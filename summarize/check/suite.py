@@ -1,0 +1,222 @@
+"""An eval run: the suite on disk, outputs to score (from an engine or a predictions file), the
+scored results as a ``datasets.Dataset``, and the report dict that ``summarize.report`` writes.
+
+Everything that can be wrong with the inputs is found before anything is written, so a failed run
+leaves no half-written run folder.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from summarize.check import CHECKS, run_checks
+from summarize.check.answers import qa_grades
+from summarize.check.checks import Output, verb_pattern, sentences_of
+from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold
+from summarize.ingest import load_articles
+
+DEFAULT_SUITE = Path("evals/suite.yaml")
+_SUITE_FIELDS = {"name", "gold", "thresholds", "engine", "description"}
+
+
+@dataclass
+class Suite:
+    path: Path
+    name: str
+    golds: list[Gold]
+    thresholds: dict[str, float] = field(default_factory=dict)
+    engine: str = "offline"
+
+    def gold(self, article_id: str) -> Gold | None:
+        return next((g for g in self.golds if g.id == article_id), None)
+
+
+def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
+    """Read the suite config and every gold file it lists (globs allowed), validating all of them."""
+    path = Path(path)
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GoldError(f"{where}: cannot read suite file: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise GoldError(f"{where}: invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+    if not isinstance(data, dict):
+        raise GoldError(f"{where}: expected a mapping with name, gold and thresholds")
+    unknown = sorted(set(data) - _SUITE_FIELDS)
+    if unknown:
+        raise GoldError(f"{where}: unknown field '{unknown[0]}' (allowed: {', '.join(sorted(_SUITE_FIELDS))})")
+    files: list[Path] = []
+    for pattern in data.get("gold") or []:
+        matches = sorted(glob.glob(str(path.parent / pattern)))
+        if not matches:
+            raise GoldError(f"{where}: gold: {pattern!r} matches no file")
+        files += [Path(m) for m in matches if Path(m) not in files]
+    if not files:
+        raise GoldError(f"{where}: gold: no gold files listed")
+    golds = [load_gold(f) for f in files]
+    seen: set[str] = set()
+    for gold in golds:
+        if gold.id in seen:
+            raise GoldError(f"{gold.path}: id '{gold.id}' appears twice in the suite")
+        seen.add(gold.id)
+    thresholds = data.get("thresholds") or {}
+    for name, value in thresholds.items():
+        if name not in CHECK_NAMES:
+            raise GoldError(f"{where}: thresholds: unknown check '{name}' (checks: {', '.join(CHECK_NAMES)})")
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise GoldError(f"{where}: thresholds.{name}: expected a pass rate between 0 and 1, got {value!r}")
+    return Suite(path=path, name=str(data.get("name") or path.stem), golds=golds,
+                 thresholds={k: float(v) for k, v in thresholds.items()}, engine=str(data.get("engine") or "offline"))
+
+
+def load_predictions(path: str | Path, suite: Suite) -> dict[str, Output]:
+    """Outputs of any system, one JSON object per line in the ``summarize run`` contract (``id``,
+    ``summary``, ``answers``). Every line must be valid, with a suite id, once."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot read predictions: {getattr(exc, 'strerror', None) or exc}") from None
+    outputs: dict[str, Output] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not record.get("id"):
+            raise GoldError(f"{where}: prediction has no 'id'")
+        article_id = str(record["id"])
+        if article_id in outputs:
+            raise GoldError(f"{where}: duplicate id '{article_id}'")
+        if suite.gold(article_id) is None:
+            raise GoldError(f"{where}: id '{article_id}' is not in the suite {suite.path}")
+        summary = record.get("summary")
+        if not isinstance(summary, str):
+            raise GoldError(f"{where}: 'summary' must be a string")
+        answers = record.get("answers") or []
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise GoldError(f"{where}: 'answers' must be a list of {{question, answer}} objects")
+        outputs[article_id] = Output(article_id, summary, answers)
+    if not outputs:
+        raise GoldError(f"{path}: no predictions")
+    return outputs
+
+
+def generate_outputs(suite: Suite, engine: str = "offline", **options: Any) -> tuple[dict[str, Output], dict[str, Any]]:
+    """Run the summarizer over the suite's articles, asking each its gold questions. The offline
+    engine gets each gold file's word limit; returns the outputs and the run metadata."""
+    from summarize.generate import Summarizer
+
+    summarizers: dict[int | None, Summarizer] = {}
+    outputs: dict[str, Output] = {}
+    meta: dict[str, Any] = {}
+    for gold in suite.golds:
+        limit = gold.max_words if engine == "offline" else None
+        if limit not in summarizers:
+            summarizers[limit] = Summarizer(engine, max_words=limit, **options)
+        summarizer = summarizers[limit]
+        article = next(load_articles(gold.article))
+        article.id = gold.id
+        result = next(summarizer.run([article], questions=[q.question for q in gold.qa]))
+        if not result.ok:
+            raise GoldError(f"{gold.id}: the summarizer failed: {result.error}")
+        outputs[gold.id] = Output(gold.id, result.summary or "", [a.to_dict() for a in result.answers])
+        meta = {"engine": result.engine, "model": result.model, "prompts": result.prompts, "notice": summarizer.notice}
+    return outputs, meta
+
+
+def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
+    """Score outputs against the suite: per-article checks, facts and QA grades, aggregates, and
+    the ids not scored (suite articles the outputs lack: listed, never counted as zero)."""
+    import datasets
+
+    rows, articles = [], []
+    for gold in suite.golds:
+        output = outputs.get(gold.id)
+        if output is None:
+            continue
+        source = next(load_articles(gold.article)).text
+        results = run_checks(output, gold, source)
+        rows += [{"id": gold.id, **r.to_dict()} for r in results]
+        articles.append({
+            "id": gold.id,
+            "title": None,
+            "summary": output.summary,
+            "checks": [r.to_dict() for r in results],
+            "facts": _facts(output, gold),
+            "qa": qa_grades(output, gold) if output.answers else [],
+        })
+    table = datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict({"id": [], "name": []})
+    aggregates = aggregate(table, suite.thresholds)
+    return {
+        "articles": articles,
+        "aggregates": aggregates,
+        "not_scored": [g.id for g in suite.golds if g.id not in outputs],
+        "passed": all(a["passed"] is not False for a in aggregates.values()),
+        "dataset": table,
+    }
+
+
+def aggregate(table: Any, thresholds: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Per check: pass rate and mean score over the articles it applies to, against the threshold."""
+    out = {}
+    for name in CHECKS:
+        applied = table.filter(lambda r: r["name"] == name and r["passed"] is not None) if len(table) else []
+        count = len(applied)
+        pass_rate = sum(1 for r in applied if r["passed"]) / count if count else None
+        mean = sum(r["score"] for r in applied) / count if count else None
+        threshold = thresholds.get(name)
+        out[name] = {
+            "pass_rate": None if pass_rate is None else round(pass_rate, 4),
+            "mean_score": None if mean is None else round(mean, 4),
+            "articles": count,
+            "threshold": threshold,
+            "passed": None if pass_rate is None or threshold is None else pass_rate >= threshold,
+        }
+    return out
+
+
+def _facts(output: Output, gold: Gold) -> list[dict[str, Any]]:
+    sentences = sentences_of(output.summary)
+    facts = []
+    for fact in gold.facts:
+        verb = verb_pattern(fact.stance)
+        present = any(
+            gold.find(s, fact.actor) and verb.search(s) and all(gold.find(s, o) for o in fact.object)
+            for s in (sentences if fact.same_sentence else [output.summary])
+        )
+        facts.append({"id": fact.id, "level": fact.level, "present": bool(present)})
+    return facts
+
+
+def run_metadata(suite: Suite | None, meta: dict[str, Any], predictions: Path | None) -> dict[str, Any]:
+    return {
+        "engine": meta.get("engine"),
+        "model": meta.get("model"),
+        "prompts": meta.get("prompts") or {},
+        "git_commit": _git_commit(),
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "suite": str(suite.path) if suite else None,
+        "predictions": str(predictions) if predictions else None,
+    }
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

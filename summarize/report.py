@@ -1,0 +1,392 @@
+"""Render an eval run (the content of report.json) as JSON, Markdown, one HTML page and a terminal summary.
+
+The HTML page is self-contained (inline CSS and SVG, no scripts, fonts or links to fetch), so it reads
+the same offline, attached to a ticket or years later; every status is a ✓/✗ glyph as well as a colour.
+``write_reports`` never leaves a half-written run folder: all three files are rendered, then written to
+a temporary sibling folder, and only then renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from html import escape
+from pathlib import Path
+from typing import Any
+
+#: Display order of the checks; checks not listed here follow, in the order the report names them.
+CHECKS = ("coverage", "attribution", "balance", "faithfulness", "neutrality", "hygiene", "qa", "rouge")
+FILES = ("report.json", "report.md", "report.html")
+
+
+def write_reports(report: dict[str, Any], folder: Path) -> list[Path]:
+    """Write report.json, report.md and report.html into ``folder`` (new or empty), all or nothing."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FileExistsError(f"{folder}: run folder exists and is not empty")
+    texts = (json.dumps(report, indent=2, ensure_ascii=False) + "\n", render_markdown(report), render_html(report))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # mkdir (not mkdtemp) so the folder gets the umask's permissions, not 0700, once renamed.
+    tmp = folder.parent / f".{folder.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    tmp.mkdir()
+    try:
+        for name, text in zip(FILES, texts):
+            with open(tmp / name, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())  # the rename must not publish files still in the page cache
+        _publish(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [folder / name for name in FILES]
+
+
+def _publish(tmp: Path, folder: Path) -> None:
+    """Rename the finished folder into place in one step (POSIX also replaces an empty folder)."""
+    try:
+        os.replace(tmp, folder)
+    except OSError:
+        if not (folder.is_dir() and not any(folder.iterdir())):
+            raise FileExistsError(f"{folder}: run folder exists and is not empty") from None
+        folder.rmdir()  # Windows will not rename onto an empty folder
+        os.replace(tmp, folder)
+
+
+# --- shared pieces ---------------------------------------------------------------------------------
+
+
+def _check_names(report: dict[str, Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for aggregates in (report.get("aggregates"), (report.get("baseline") or {}).get("aggregates")):
+        seen.update(dict.fromkeys(aggregates or {}))
+    for article in report.get("articles") or []:
+        seen.update(dict.fromkeys(c.get("name") for c in article.get("checks") or []))
+    known = [name for name in CHECKS if name in seen]
+    return known + [name for name in seen if name not in CHECKS and name]
+
+
+def _ordered(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rank = {name: i for i, name in enumerate(CHECKS)}
+    return sorted(checks, key=lambda c: rank.get(c.get("name"), len(rank)))
+
+
+def _baseline_articles(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {a.get("id"): a for a in (report.get("baseline") or {}).get("articles") or []}
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _status(passed: bool | None) -> str:
+    return "n/a" if passed is None else "PASS" if passed else "FAIL"
+
+
+def _glyph(passed: bool | None) -> str:
+    return "–" if passed is None else "✓" if passed else "✗"
+
+
+def _run_facts(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The run's metadata as (label, text) pairs, shared by every renderer."""
+    run = report.get("run") or {}
+    model = run.get("model") or {}
+    model_text = "none" if not model else str(model.get("id") or "?") + (f" @ {model['revision']}" if model.get("revision") else "")
+    facts = [("engine", str(run.get("engine") or "?")), ("model", model_text), ("git commit", str(run.get("git_commit") or "unknown")),
+             ("created", str(run.get("created") or "?"))]
+    facts += [(label, str(run[key])) for key, label in (("suite", "suite"), ("predictions", "predictions")) if run.get(key)]
+    prompts = run.get("prompts") or {}
+    if prompts:
+        facts.append(("prompts", ", ".join(f"{name} {str((p or {}).get('sha256') or '?')[:12]}" for name, p in prompts.items())))
+    if report.get("baseline"):
+        facts.append(("baseline", f"{report['baseline'].get('engine') or '?'} engine"))
+    return facts
+
+
+# --- terminal --------------------------------------------------------------------------------------
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """A one-screen plain-text summary for the terminal: run line, one line per check, not-scored ids."""
+    facts = dict(_run_facts(report))
+    source = facts.get("predictions") or facts.get("suite") or "?"
+    model = (report.get("run") or {}).get("model") or {}
+    revision = f"@{str(model['revision'])[:12]}" if model.get("revision") else ""
+    made_by = facts["engine"] + (f" · {model.get('id') or '?'}{revision}" if model else "")
+    lines = [f"eval {facts['created']} · {made_by} · commit {facts['git commit']} · {source}: "
+             f"{_status(report.get('passed'))}"]
+    aggregates = report.get("aggregates") or {}
+    baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    header = f"  {'check':<13} {'pass rate':>9} {'mean':>6} {'threshold':>9}  status"
+    lines.append(header + ("  baseline" if baseline is not None else ""))
+    for name in _check_names(report):
+        agg = aggregates.get(name) or {}
+        line = (f"  {name:<13} {_pct(agg.get('pass_rate')):>9} {_num(agg.get('mean_score')):>6} "
+                f"{_num(agg.get('threshold')):>9}  {_status(agg.get('passed')):<6}")
+        if baseline is not None:
+            line += f"  {_pct((baseline.get(name) or {}).get('pass_rate')):>8}"
+        lines.append(line.rstrip())
+    not_scored = report.get("not_scored") or []
+    if not_scored:
+        lines.append(f"not scored ({len(not_scored)}): " + ", ".join(map(str, not_scored)))
+    return lines
+
+
+# --- Markdown --------------------------------------------------------------------------------------
+
+
+def _md(text: Any) -> str:
+    """One table cell: lines joined with <br>, markup escaped, ``|`` escaped."""
+    lines = [" ".join(line.split()) for line in str(text).splitlines()]
+    return "<br>".join(escape(line, quote=False) for line in lines if line).replace("|", "\\|")
+
+
+def _md_row(cells: list[Any]) -> str:
+    return "| " + " | ".join(_md(cell) if cell != "" else "" for cell in cells) + " |"
+
+
+def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    return [_md_row(header), "|" + "---|" * len(header)] + [_md_row(row) for row in rows] + [""]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """The report in Markdown: run metadata, aggregates table, then one section per article."""
+    lines = [f"# Eval report: {_glyph(report.get('passed'))} {_status(report.get('passed'))}", ""]
+    lines += [f"- **{label}**: {_md(text)}" for label, text in _run_facts(report)] + ["", "## Aggregates", ""]
+    aggregates = report.get("aggregates") or {}
+    baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    header = ["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Baseline pass rate"] if baseline is not None else [])
+    rows = []
+    for name in _check_names(report):
+        agg = aggregates.get(name) or {}
+        row = [name, _pct(agg.get("pass_rate")), _num(agg.get("mean_score")), _num(agg.get("threshold")),
+               f"{_glyph(agg.get('passed'))} {_status(agg.get('passed'))}"]
+        rows.append(row + ([_pct((baseline.get(name) or {}).get("pass_rate"))] if baseline is not None else []))
+    lines += _md_table(header, rows)
+    not_scored = report.get("not_scored") or []
+    if not_scored:
+        lines += [f"**Not scored** ({len(not_scored)}): " + ", ".join(f"`{i}`" for i in not_scored), ""]
+    base_articles = _baseline_articles(report)
+    for article in report.get("articles") or []:
+        title = f" — {_md(article['title'])}" if article.get("title") else ""
+        lines += [f"## {_md(article.get('id'))}{title}", ""]
+        lines += ["> " + escape(line, quote=False) for line in (article.get("summary") or "(no summary)").splitlines()] + [""]
+        base = {c.get("name"): c for c in (base_articles.get(article.get("id")) or {}).get("checks") or []}
+        header = ["Check", "Result", "Score", "Detail"] + (["Baseline"] if base else [])
+        rows = []
+        for check in _ordered(article.get("checks") or []):
+            row = [check.get("name"), f"{_glyph(check.get('passed'))} {_status(check.get('passed'))}", _num(check.get("score")),
+                   check.get("detail") or ""]
+            other = base.get(check.get("name"))
+            rows.append(row + ([f"{_glyph(other.get('passed'))} {_num(other.get('score'))}" if other else "—"] if base else []))
+        if rows:
+            lines += _md_table(header, rows)
+        facts = article.get("facts") or []
+        if facts:
+            lines += ["Facts:", ""] + [f"- {_glyph(f.get('present'))} `{f.get('id')}` ({f.get('level') or '?'})" for f in facts] + [""]
+        qa = article.get("qa") or []
+        if qa:
+            lines += _md_table(["Question", "Answer", "Expected", "EM", "F1", "Result"], [
+                [q.get("question") or "", q["answer"] if q.get("answer") is not None else "(no answer)",
+                 " / ".join(q["expected"]) if q.get("expected") else "—", q.get("em", "—"), _num(q.get("f1")),
+                 f"{_glyph(q.get('passed'))} {_status(q.get('passed'))}"] for q in qa])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+_CSS = """
+:root{--pass:#1a7f37;--fail:#cf222e;--base:#8c959f;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;background:#fff;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1100px;margin:0 auto;padding:28px 28px 56px}
+header{border-bottom:1px solid var(--line);padding-bottom:16px}
+h1{font-size:1.7rem;margin:0 0 10px;display:flex;align-items:center;gap:14px}
+h2{font-size:1.3rem;margin:36px 0 10px}
+h3{font-size:1rem;margin:18px 0 6px;color:var(--muted)}
+.badge{font-size:.95rem;padding:3px 14px;border-radius:999px;font-weight:600;letter-spacing:.04em}
+.badge.pass,.badge.fail{color:#fff}.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0;font-size:14px}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.9em}
+table{border-collapse:collapse;width:100%;margin:6px 0 14px;font-size:14px}
+th,td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
+th{background:var(--soft);font-weight:600;border-top:1px solid var(--line)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.status{white-space:nowrap;font-weight:600}
+.pass{color:var(--pass)}.fail{color:var(--fail)}.none{color:var(--muted)}
+.detail{white-space:pre-wrap;overflow-wrap:anywhere}
+.muted{color:var(--muted)}
+.chart-wrap{overflow-x:auto}svg.chart{display:block;width:100%;min-width:720px;height:auto;margin:4px 0 8px}
+svg.chart text{font-family:inherit;font-size:13px;fill:var(--ink)}
+svg.chart .tick,svg.chart .legend{fill:var(--muted);font-size:12px}
+svg.chart .track{fill:var(--soft);stroke:var(--line)}
+svg.chart .grid{stroke:var(--line);stroke-dasharray:2 3}
+svg.chart .bar-pass{fill:var(--pass)}svg.chart .bar-fail{fill:var(--fail)}svg.chart .bar-none{fill:var(--base)}
+svg.chart .bar-base{fill:var(--base)}svg.chart .threshold{stroke:var(--ink);stroke-width:2.5}
+svg.chart text.value-pass{fill:var(--pass);font-weight:600}svg.chart text.value-fail{fill:var(--fail);font-weight:600}
+svg.chart text.base-value{fill:var(--muted);font-size:12px}
+section.article{border-top:2px solid var(--line);margin-top:40px}
+section.article h2 .title{font-weight:400;color:var(--muted)}
+.summary{background:var(--soft);border-left:4px solid var(--line);padding:10px 14px;margin:8px 0 12px;white-space:pre-wrap}
+ul.facts{list-style:none;padding:0;margin:4px 0 12px;display:flex;flex-wrap:wrap;gap:4px 28px}
+table.checks th:nth-child(1){width:120px}table.checks th:nth-child(2){width:96px}table.checks th:nth-child(3){width:70px}
+table.checks th:nth-child(5){width:90px}
+.level{display:inline-block;font-size:11px;padding:0 6px;border:1px solid var(--line);border-radius:4px;color:var(--muted)}
+nav ol{margin:4px 0;padding-left:22px}nav a{color:inherit}
+footer{margin-top:48px;font-size:12px;color:var(--muted)}
+@media print{main{max-width:none;padding:0}section.article{break-inside:avoid-page}}
+"""
+
+
+def _h(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _cls(passed: bool | None) -> str:
+    return "none" if passed is None else "pass" if passed else "fail"
+
+
+def _status_cell(passed: bool | None) -> str:
+    return f'<td class="status {_cls(passed)}">{_glyph(passed)} {_status(passed)}</td>'
+
+
+def _html_table(header: list[str], rows: list[str], numeric: frozenset[int] = frozenset(), cls: str = "") -> str:
+    heads = "".join(f'<th{" class=num" if i in numeric else ""}>{_h(h)}</th>' for i, h in enumerate(header))
+    return f"<table{f' class={cls}' if cls else ''}><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _chart(report: dict[str, Any], names: list[str]) -> str:
+    """A horizontal bar per check: pass rate, threshold marker and, with a baseline, a thinner bar."""
+    aggregates = report.get("aggregates") or {}
+    baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    left, width, total = 140, 700, 1000
+    row = 44 if baseline is not None else 30
+    top, bottom = 34, 22
+    height = top + row * len(names) + bottom
+
+    def x(rate: float) -> str:
+        return f"{left + max(0.0, min(1.0, rate)) * width:.1f}"
+
+    out = [f'<svg class="chart" viewBox="0 0 {total} {height}" role="img" aria-labelledby="chart-title">',
+           '<title id="chart-title">Pass rate per check</title>']
+    legend = [("bar-pass", "passed"), ("bar-fail", "failed")] + ([("bar-base", "baseline")] if baseline is not None else [])
+    lx = left
+    for cls, label in legend:
+        tall = 6 if cls == "bar-base" else 12
+        out.append(f'<rect class="{cls}" x="{lx}" y="{13 - tall / 2}" width="22" height="{tall}" rx="2"/>'
+                   f'<text class="legend" x="{lx + 28}" y="17">{label}</text>')
+        lx += 110
+    out.append(f'<line class="threshold" x1="{lx + 10}" y1="5" x2="{lx + 10}" y2="21"/><text class="legend" x="{lx + 20}" y="17">threshold</text>')
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        out.append(f'<line class="grid" x1="{x(tick)}" y1="{top - 6}" x2="{x(tick)}" y2="{height - bottom + 2}"/>'
+                   f'<text class="tick" x="{x(tick)}" y="{height - 5}" text-anchor="middle">{tick * 100:.0f}%</text>')
+    for i, name in enumerate(names):
+        agg = aggregates.get(name) or {}
+        rate, passed, y = agg.get("pass_rate"), agg.get("passed"), top + i * row
+        tip = f"{name}: pass rate {_pct(rate)}, threshold {_num(agg.get('threshold'))}, {_status(passed)}"
+        out.append(f'<g data-check="{_h(name)}"><title>{_h(tip)}</title>'
+                   f'<text x="{left - 12}" y="{y + 14}" text-anchor="end">{_h(name)}</text>'
+                   f'<rect class="track" x="{left}" y="{y}" width="{width}" height="18" rx="3"/>'
+                   f'<rect class="bar bar-{_cls(passed)}" x="{left}" y="{y}" '
+                   f'width="{float(x(rate or 0)) - left:.1f}" height="18" rx="3"/>'
+                   f'<text class="value-{_cls(passed)}" x="{left + width + 12}" y="{y + 14}">{_glyph(passed)} {_pct(rate) if rate is not None else "n/a"}</text>')
+        if baseline is not None:
+            base_rate = (baseline.get(name) or {}).get("pass_rate")
+            out.append(f'<rect class="bar-base" x="{left}" y="{y + 22}" width="{float(x(base_rate or 0)) - left:.1f}" height="7" rx="2"/>'
+                       f'<text class="base-value" x="{left + width + 12}" y="{y + 30}">baseline {_pct(base_rate)}</text>')
+        if agg.get("threshold") is not None:
+            reach = 33 if baseline is not None else 22
+            out.append(f'<line class="threshold" x1="{x(agg["threshold"])}" y1="{y - 3}" x2="{x(agg["threshold"])}" y2="{y + reach}"/>')
+        out.append("</g>")
+    return "".join(out) + "</svg>"
+
+
+def _aggregates_table(report: dict[str, Any], names: list[str]) -> str:
+    aggregates = report.get("aggregates") or {}
+    baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    rows = []
+    for name in names:
+        agg = aggregates.get(name) or {}
+        cells = (f"<td>{_h(name)}</td><td class=num>{_pct(agg.get('pass_rate'))}</td><td class=num>{_num(agg.get('mean_score'))}</td>"
+                 f"<td class=num>{_num(agg.get('threshold'))}</td>{_status_cell(agg.get('passed'))}")
+        if baseline is not None:
+            cells += f"<td class=num>{_pct((baseline.get(name) or {}).get('pass_rate'))}</td>"
+        rows.append(f"<tr>{cells}</tr>")
+    header = ["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Baseline pass rate"] if baseline is not None else [])
+    return _html_table(header, rows, frozenset({1, 2, 3, 5}))
+
+
+def _article_html(index: int, article: dict[str, Any], base: dict[str, Any] | None) -> str:
+    title = f' <span class="title">— {_h(article["title"])}</span>' if article.get("title") else ""
+    out = [f'<section class="article" id="article-{index}"><h2><code>{_h(article.get("id"))}</code>{title}</h2>']
+    summary = article.get("summary")
+    out.append(f'<div class="summary">{_h(summary)}</div>' if summary else '<p class="muted">(no summary)</p>')
+    base_checks = {c.get("name"): c for c in (base or {}).get("checks") or []}
+    rows = []
+    for check in _ordered(article.get("checks") or []):
+        cells = (f"<td>{_h(check.get('name'))}</td>{_status_cell(check.get('passed'))}<td class=num>{_num(check.get('score'))}</td>"
+                 f"<td class=detail>{_h(check.get('detail') or '')}</td>")
+        if base_checks:
+            other = base_checks.get(check.get("name"))
+            cells += (f'<td class="num {_cls(other.get("passed"))}">{_glyph(other.get("passed"))} {_num(other.get("score"))}</td>'
+                      if other else "<td class=num>—</td>")
+        rows.append(f"<tr>{cells}</tr>")
+    if rows:
+        out.append("<h3>Checks</h3>" + _html_table(["Check", "Result", "Score", "Detail"] + (["Baseline"] if base_checks else []), rows, frozenset({2, 4}), "checks"))
+    facts = article.get("facts") or []
+    if facts:
+        items = "".join(f'<li class="{_cls(f.get("present"))}">{_glyph(f.get("present"))} <code>{_h(f.get("id"))}</code> '
+                        f'<span class="level">{_h(f.get("level") or "?")}</span></li>' for f in facts)
+        out.append(f'<h3>Facts ({sum(1 for f in facts if f.get("present"))}/{len(facts)} present)</h3><ul class="facts">{items}</ul>')
+    qa = article.get("qa") or []
+    if qa:
+        rows = []
+        for q in qa:
+            answer = _h(q["answer"]) if q.get("answer") is not None else '<span class="muted">(no answer)</span>'
+            expected = "<br>".join(_h(e) for e in q.get("expected") or []) or '<span class="muted">—</span>'
+            rows.append(f"<tr><td>{_h(q.get('question') or '')}</td><td class=detail>{answer}</td><td>{expected}</td>"
+                        f"<td class=num>{_h(q.get('em', '—'))}</td><td class=num>{_num(q.get('f1'))}</td>{_status_cell(q.get('passed'))}</tr>")
+        out.append("<h3>Questions</h3>" + _html_table(["Question", "Answer", "Expected", "EM", "F1", "Result"], rows, frozenset({3, 4})))
+    return "".join(out) + "</section>"
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts or external links)."""
+    names = _check_names(report)
+    passed = report.get("passed")
+    facts = "".join(f"<dt>{_h(label)}</dt><dd>{_h(text)}</dd>" for label, text in _run_facts(report))
+    body = [f'<header><h1>Eval report <span class="badge {_cls(passed)}">{_glyph(passed)} {_status(passed)}</span></h1>'
+            f'<dl class="meta">{facts}</dl></header>']
+    if names:
+        body.append(f'<h2>Pass rate per check</h2><div class="chart-wrap">{_chart(report, names)}</div>{_aggregates_table(report, names)}')
+    not_scored = report.get("not_scored") or []
+    if not_scored:
+        ids = ", ".join(f"<code>{_h(i)}</code>" for i in not_scored)
+        body.append(f'<h2>Not scored ({len(not_scored)})</h2><p>{ids}</p>')
+    articles = report.get("articles") or []
+    if articles:
+        links = []
+        for i, article in enumerate(articles, 1):
+            checks = article.get("checks") or []
+            ok = sum(1 for c in checks if c.get("passed"))
+            cls = _cls(ok == len(checks)) if checks else "none"
+            title = f" — {_h(article['title'])}" if article.get("title") else ""
+            links.append(f'<li><a href="#article-{i}"><code>{_h(article.get("id"))}</code>{title}</a> '
+                         f'<span class="{cls}">{_glyph(ok == len(checks) if checks else None)} {ok}/{len(checks)} checks</span></li>')
+        body.append(f'<nav><h2>Articles ({len(articles)})</h2><ol>{"".join(links)}</ol></nav>')
+        base_articles = _baseline_articles(report)
+        body += [_article_html(i, a, base_articles.get(a.get("id"))) for i, a in enumerate(articles, 1)]
+    body.append('<footer>Generated by summarize from report.json.</footer>')
+    run = report.get("run") or {}
+    title = f"Eval report {_status(passed)} · {run.get('engine') or '?'} · {run.get('created') or ''}"
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_h(title)}</title><style>{_CSS}</style></head>\n<body><main>\n" + "\n".join(body) + "\n</main></body></html>\n")
