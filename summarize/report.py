@@ -214,7 +214,7 @@ h3{font-size:1rem;margin:18px 0 6px;color:var(--muted)}
 .badge{font-size:.95rem;padding:3px 14px;border-radius:999px;font-weight:600;letter-spacing:.04em}
 .badge.pass,.badge.fail{color:#fff}.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0;font-size:14px}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}.muted{color:var(--muted)}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.9em}
 table{border-collapse:collapse;width:100%;margin:6px 0 14px;font-size:14px}
 th,td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
@@ -375,12 +375,14 @@ def render_html(report: dict[str, Any]) -> str:
     if articles:
         links = []
         for i, article in enumerate(articles, 1):
-            checks = article.get("checks") or []
+            checks = [c for c in article.get("checks") or [] if c.get("passed") is not None]  # n/a checks count nowhere
             ok = sum(1 for c in checks if c.get("passed"))
             cls = _cls(ok == len(checks)) if checks else "none"
             title = f" — {_h(article['title'])}" if article.get("title") else ""
+            skipped = len(article.get("checks") or []) - len(checks)
             links.append(f'<li><a href="#article-{i}"><code>{_h(article.get("id"))}</code>{title}</a> '
-                         f'<span class="{cls}">{_glyph(ok == len(checks) if checks else None)} {ok}/{len(checks)} checks</span></li>')
+                         f'<span class="{cls}">{_glyph(ok == len(checks) if checks else None)} {ok}/{len(checks)} checks</span>'
+                         + (f' <span class="muted">({skipped} n/a)</span>' if skipped else "") + "</li>")
         body.append(f'<nav><h2>Articles ({len(articles)})</h2><ol>{"".join(links)}</ol></nav>')
         base_articles = _baseline_articles(report)
         body += [_article_html(i, a, base_articles.get(a.get("id"))) for i, a in enumerate(articles, 1)]

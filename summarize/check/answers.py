@@ -87,7 +87,8 @@ def qa_grades(output: Output, gold: Gold) -> list[dict[str, Any]]:
     for question in gold.qa:
         key = normalize(question.question)
         if key not in given:
-            grades.append({"question": question.question, "answer": None, "expected": None, "em": 0, "f1": 0.0,
+            expected = grade(question, None, gold)["expected"]
+            grades.append({"question": question.question, "answer": None, "expected": expected, "em": 0, "f1": 0.0,
                            "passed": False, "missing": True})
             continue
         grades.append(grade(question, given[key], gold))
@@ -113,7 +114,8 @@ def check_qa(output: Output, gold: Gold, source: str) -> CheckResult:
     for g in grades:
         if not g["passed"]:
             got = "not answered" if g.get("missing") else repr(g["answer"])
-            lines.append(f"wrong: {g['question']} -> {got}; expected {g['expected'] if g['expected'] is not None else 'an abstention'}")
+            want = "an abstention" if g["expected"] is None else (g["expected"] or "no denial")
+            lines.append(f"wrong: {g['question']} -> {got}; expected {want}")
     return CheckResult("qa", score >= threshold, round(score, 4), "\n".join(lines))
 
 

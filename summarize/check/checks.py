@@ -215,8 +215,9 @@ def check_faithfulness(output: Output, gold: Gold, source: str) -> CheckResult:
             word = match.group(0).removesuffix("'s").removesuffix("’s")
             if re.search(r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])", source_lower):
                 continue
-            if match.start() == 0 or word.lower() in alias_words:
-                continue  # a sentence-initial common word, or a party's listed alias
+            opening = not sentence[: match.start()].strip(" \"“‘'(") or re.search(r"[:;]\s*[\"“]?$", sentence[: match.start()])
+            if opening or word.lower() in alias_words:
+                continue  # a sentence- or clause-initial common word, or a party's listed alias
             problems.append(f"name {word!r} is not in the source: \"{sentence}\"")
     problems += _inversions(text, gold)
     checked = len(_numbers(text)) + len(_NAME.findall(text)) + 1

@@ -151,9 +151,12 @@ def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
         source = next(load_articles(gold.article)).text
         results = run_checks(output, gold, source)
         rows += [{"id": gold.id, **r.to_dict()} for r in results]
+        applied = [r for r in results if r.score is not None and r.passed is not None]
+        weights = [gold.weights.get(r.name, 1.0) for r in applied]
         articles.append({
             "id": gold.id,
             "title": None,
+            "score": round(sum(w * r.score for w, r in zip(weights, applied)) / sum(weights), 4) if sum(weights) else None,
             "summary": output.summary,
             "checks": [r.to_dict() for r in results],
             "facts": _facts(output, gold),
