@@ -143,6 +143,7 @@ def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
     the ids not scored (suite articles the outputs lack: listed, never counted as zero)."""
     import datasets
 
+    datasets.disable_progress_bars()
     rows, articles = [], []
     for gold in suite.golds:
         output = outputs.get(gold.id)
