@@ -114,19 +114,24 @@ _QA = {"question", "answers", "per_party"}
 _PARTY = {"speaker", "denied"}
 
 
-def load_gold(path: str | Path) -> Gold:
-    """Read and validate one gold file; raise :class:`GoldError` naming file, entry and field."""
-    path = Path(path)
-    where = str(path)
+def read_yaml(path: Path, kind: str) -> Any:
+    """Parse a YAML file; a read or syntax error is one line naming the file and the position."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GoldError(f"{where}: cannot read gold file: {exc.strerror or exc}") from None
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot read {kind} file: {getattr(exc, 'strerror', None) or exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise GoldError(f"{where}: invalid YAML{at}: {problem}") from None
+        raise GoldError(f"{path}: invalid YAML{at}: {problem}") from None
+
+
+def load_gold(path: str | Path) -> Gold:
+    """Read and validate one gold file; raise :class:`GoldError` naming file, entry and field."""
+    path = Path(path)
+    where = str(path)
+    data = read_yaml(path, "gold")
     if not isinstance(data, dict):
         raise GoldError(f"{where}: expected a mapping with id, article, facts, contested and qa")
     _fields(data, _TOP, where, "top level")

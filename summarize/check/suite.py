@@ -15,12 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from summarize.check import CHECKS, run_checks
 from summarize.check.answers import qa_grades
 from summarize.check.checks import Output, verb_pattern, sentences_of
-from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold
+from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold, read_yaml
 from summarize.ingest import load_articles
 
 DEFAULT_SUITE = Path("evals/suite.yaml")
@@ -43,13 +41,7 @@ def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
     """Read the suite config and every gold file it lists (globs allowed), validating all of them."""
     path = Path(path)
     where = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GoldError(f"{where}: cannot read suite file: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise GoldError(f"{where}: invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+    data = read_yaml(path, "suite")
     if not isinstance(data, dict):
         raise GoldError(f"{where}: expected a mapping with name, gold and thresholds")
     unknown = sorted(set(data) - _SUITE_FIELDS)
