@@ -82,6 +82,9 @@ def one_line_errors(command: F) -> F:
         except KeyboardInterrupt:
             _say("summarize: interrupted")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # `summarize … | head`: the reader left; nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_FAILED) from None
         except Exception as exc:  # the promise is one line, even for a bug
             if os.environ.get("SUMMARIZE_DEBUG"):
                 raise

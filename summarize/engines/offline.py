@@ -143,18 +143,24 @@ class OfflineEngine(Engine):
 
     @staticmethod
     def _accusation_for(denial: Claim, claims: list[Claim]) -> int | None:
-        """The sentence that makes the claim a denial answers: the most overlapping earlier
-        assertion, accusation or report by another party."""
+        """The sentence that makes the claim a denial answers: the assertion, accusation or report
+        by another party that shares most words with the denial; an earlier one wins a tie (a
+        lede that leads with the denial puts the report it denies after it)."""
         wanted = set(terms(denial.content))
-        best, best_overlap = None, 1
+        if len(denial.content.split()) <= 3 or re.match(r"(?:that|this|these|those|the|such)\s+\w+$", denial.content, re.I):
+            # "Dodoma refuted that account": the account is the latest other party's claim before it.
+            earlier = [c for c in claims if c.index < denial.index and (c.party or c.speaker) != (denial.party or denial.speaker)
+                       and c.stance in {"asserts", "accuses", "reports", "confirms"}]
+            return earlier[-1].index if earlier else None
+        best, best_key = None, (1, 0)
         for claim in claims:
-            if claim.index >= denial.index or (claim.party or claim.speaker) == (denial.party or denial.speaker):
+            if claim.index == denial.index or (claim.party or claim.speaker) == (denial.party or denial.speaker):
                 continue
             if claim.stance not in {"asserts", "accuses", "reports", "confirms"}:
                 continue
-            overlap = len(wanted & set(terms(claim.content)))
-            if overlap > best_overlap:
-                best, best_overlap = claim.index, overlap
+            key = (len(wanted & set(terms(claim.content))), -claim.index)
+            if key[0] > best_key[0] or (key[0] == best_key[0] and best is not None and key[1] > best_key[1]):
+                best, best_key = claim.index, key
         return best
 
     def _compose(
