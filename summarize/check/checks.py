@@ -122,15 +122,19 @@ def check_coverage(output: Output, gold: Gold, source: str) -> CheckResult:
     if not gold.facts:
         return CheckResult("coverage", None, None, "no facts in the gold file")
     sentences = sentences_of(output.summary)
-    present, missing = [], []
+    present, missing, matched = [], [], []
     for fact in gold.facts:
         verb = verb_pattern(fact.stance)
 
         def holds(text: str) -> bool:
             return bool(gold.find(text, fact.actor) and verb.search(text) and all(gold.find(text, o) for o in fact.object))
 
-        found = any(holds(s) for s in sentences) if fact.same_sentence else holds(output.summary)
-        (present if found else missing).append(fact)
+        where = next((s for s in sentences if holds(s)), None) if fact.same_sentence else (output.summary if holds(output.summary) else None)
+        if where is not None:
+            present.append(fact)
+            matched.append(f"{fact.id}: {fact.actor} matched as {gold.find(where, fact.actor)!r}")
+        else:
+            missing.append(fact)
     weight = lambda facts: sum(2 if f.level == "core" else 1 for f in facts)  # noqa: E731
     score = weight(present) / weight(gold.facts)
     core_missing = [f for f in missing if f.level == "core"]
@@ -138,6 +142,7 @@ def check_coverage(output: Output, gold: Gold, source: str) -> CheckResult:
     passed = not core_missing and score >= threshold
     lines = [f"{len(present)}/{len(gold.facts)} facts present (core weighs 2), score {score:.2f}, threshold {threshold:.2f}"]
     lines += [f"missing {f.level} fact {f.id}: {f.actor} {f.stance} {', '.join(f.object)}" for f in missing]
+    lines += [f"present {m}" for m in matched]
     return CheckResult("coverage", passed, round(score, 4), "\n".join(lines))
 
 
@@ -146,19 +151,24 @@ def check_attribution(output: Output, gold: Gold, source: str) -> CheckResult:
     reporting verb) or carry its denial; a claim turned into bare fact fails."""
     if not gold.contested:
         return CheckResult("attribution", None, None, "no contested claims in the gold file")
-    stating, bare = 0, []
+    stating, bare, kept = 0, [], []
     for sentence in sentences_of(output.summary):
         for claim in gold.contested:
             if not states_claim(sentence, claim, gold):
                 continue
             stating += 1
-            attributed = any(gold.find(sentence, p) for p in claim.asserted_by) or _ATTRIBUTION.search(sentence)
-            if not attributed and not has_denial(sentence, claim, gold):
+            source = next((gold.find(sentence, p) for p in claim.asserted_by if gold.find(sentence, p)), None)
+            verb = _ATTRIBUTION.search(sentence)
+            denier = has_denial(sentence, claim, gold)
+            if not (source or verb or denier):
                 bare.append(f"claim stated as fact ({claim.claim}): \"{sentence}\"")
+            else:
+                how = f"party {source!r}" if source else f"verb {verb.group(0)!r}" if verb else f"denial by {denier!r}"
+                kept.append(f"attributed by {how}: \"{sentence[:100]}\"")
     score = 1.0 if not stating else (stating - len(bare)) / stating
     detail = f"{stating} sentence(s) state a contested claim, {len(bare)} without attribution"
     return CheckResult("attribution", not bare and score >= gold.thresholds.get("attribution", 1.0),
-                       round(score, 4), "\n".join([detail, *bare]))
+                       round(score, 4), "\n".join([detail, *bare, *kept]))
 
 
 def check_balance(output: Output, gold: Gold, source: str) -> CheckResult:
@@ -167,7 +177,7 @@ def check_balance(output: Output, gold: Gold, source: str) -> CheckResult:
     if not disputed:
         return CheckResult("balance", None, None, "no denied claims in the gold file")
     sentences = sentences_of(output.summary)
-    appearing, unbalanced = 0, []
+    appearing, unbalanced, balanced = 0, [], []
     for claim in disputed:
         appears = any(
             states_claim(s, claim, gold) or (any(gold.find(s, p) for p in claim.asserted_by) and states_claim(s, claim, gold, 0.4))
@@ -176,13 +186,16 @@ def check_balance(output: Output, gold: Gold, source: str) -> CheckResult:
         if not appears:
             continue
         appearing += 1
-        if not any(has_denial(s, claim, gold) for s in sentences):
+        denier = next((has_denial(s, claim, gold) for s in sentences if has_denial(s, claim, gold)), None)
+        if denier is None:
             who = " or ".join(gold.forms(p)[0] for p in claim.denied_by)
             unbalanced.append(f"\"{claim.claim}\" appears but its denial by {who} does not")
+        else:
+            balanced.append(f"\"{claim.claim}\": denial by {denier!r} kept")
     score = 1.0 if not appearing else (appearing - len(unbalanced)) / appearing
     detail = f"{appearing} disputed claim(s) appear, {len(unbalanced)} without their denial"
     return CheckResult("balance", not unbalanced and score >= gold.thresholds.get("balance", 1.0),
-                       round(score, 4), "\n".join([detail, *unbalanced]))
+                       round(score, 4), "\n".join([detail, *unbalanced, *balanced]))
 
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
