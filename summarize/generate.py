@@ -16,6 +16,7 @@ from summarize.engines import Engine, create_engine
 from summarize.errors import ConfigError, SummarizeError
 from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
+from summarize.analysis import AnalysisCache
 from summarize.claims import Claim
 from summarize.records import Answer, Article, Result, Summary
 
@@ -65,6 +66,7 @@ class Summarizer:
         )
         self.with_claims = with_claims
         self.batch_size = batch_size
+        self._analyses: AnalysisCache = getattr(self.engine, "analyses", None) or AnalysisCache()
         self._lock = threading.Lock()
 
     @property
@@ -149,13 +151,8 @@ class Summarizer:
         return results
 
     def _claims_of(self, article: Article) -> list[Claim]:
-        analyze = getattr(self.engine, "analyze", None)
-        if analyze is None:
-            from summarize.analysis import AnalysisCache
-
-            self._analysis = getattr(self, "_analysis", None) or AnalysisCache()
-            analyze = lambda a: self._analysis.get(a.text)  # noqa: E731
-        return list(analyze(article).claims)
+        # The offline engine has read the article already; any other engine reads it here.
+        return list(self._analyses.get(article.text).claims)
 
     def _questions_for(self, article: Article, questions: list[str] | None) -> list[str]:
         base = questions if questions is not None else self.default_questions

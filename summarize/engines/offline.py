@@ -56,14 +56,15 @@ class OfflineEngine(Engine):
         self.max_words = max_words
         #: Why this engine is used (auto fell back to it); the Summarizer adds it to every result.
         self.notice = notice
-        self._cache = AnalysisCache()
+        #: Articles read so far (shared with the Summarizer, so --claims reads nothing twice).
+        self.analyses = AnalysisCache()
 
     @property
     def generation(self) -> dict[str, Any]:
         return {"max_words": self.max_words}
 
     def analyze(self, article: Article) -> Analysis:
-        return self._cache.get(article.text)
+        return self.analyses.get(article.text)
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         return [self._summarize(a) for a in articles]
