@@ -101,19 +101,24 @@ def check_qa(output: Output, gold: Gold, source: str) -> CheckResult:
         return CheckResult("qa", None, None, "no questions in the gold file")
     if not output.answers:
         return CheckResult("qa", None, None, "the output has no answers")
-    grades = qa_grades(output, gold)
-    answered = [g for g in grades if not g.get("missing")]
-    if not answered:
+    all_grades = qa_grades(output, gold)
+    # Only the gold questions the output was asked are graded: another system may have answered
+    # other questions, and a question never asked is listed, not counted as wrong.
+    grades = [g for g in all_grades if not g.get("missing")]
+    unasked = [g["question"] for g in all_grades if g.get("missing")]
+    if not grades:
         return CheckResult("qa", None, None, "the output answers none of the gold questions")
     score = sum(g["f1"] for g in grades) / len(grades)
     em = sum(g["em"] for g in grades) / len(grades)
-    abstain = [g for g, q in zip(grades, gold.qa) if q.answers is None and q.per_party is None]
+    asked = {g["question"] for g in grades}
+    abstain = [g for g, q in zip(all_grades, gold.qa) if q.answers is None and q.per_party is None and q.question in asked]
     threshold = gold.thresholds.get("qa", 0.5)
     lines = [f"F1 {score:.2f}, exact match {em:.2f}, {sum(g['passed'] for g in grades)}/{len(grades)} questions right"
-             + (f", abstention {sum(g['passed'] for g in abstain)}/{len(abstain)}" if abstain else "")]
+             + (f", abstention {sum(g['passed'] for g in abstain)}/{len(abstain)}" if abstain else "")
+             + (f"; {len(unasked)} gold question(s) not in the output: {'; '.join(unasked)}" if unasked else "")]
     for g in grades:
         if not g["passed"]:
-            got = "not answered" if g.get("missing") else repr(g["answer"])
+            got = repr(g["answer"])
             want = "an abstention" if g["expected"] is None else (g["expected"] or "no denial")
             lines.append(f"wrong: {g['question']} -> {got}; expected {want}")
     return CheckResult("qa", score >= threshold, round(score, 4), "\n".join(lines))
