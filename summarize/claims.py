@@ -17,6 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 from summarize.entities import PRONOUNS, EntityIndex
+from summarize.relevance import terms
 
 STANCES = ("asserts", "confirms", "denies", "condemns", "accuses", "reports", "expresses_concern")
 
@@ -109,7 +110,32 @@ def extract_claims(sentences: list[str], entities: EntityIndex) -> list[Claim]:
             if main is None:
                 main = claim
             claims.append(claim)
+    for claim in claims:
+        if claim.stance == "asserts" and _rebuts(claim, claims):
+            claim.stance = "denies"
     return claims
+
+
+# A negated main clause: "the move was not about …", "there are no plans …", "it had never …".
+_NEGATION = re.compile(
+    r"^(?:there\s+(?:is|was|are|were|had been|have been)\s+(?:no|never)\b|(?:no|none|nothing)\b|"
+    r"(?:[\w'’-]+\s+){1,4}?(?:is|was|are|were|had|has|have|did|does|do|would|will|could|should)(?:n't|\s+not|\s+never|\s+no)\b)",
+    re.IGNORECASE,
+)
+
+
+def _rebuts(claim: Claim, claims: list[Claim]) -> bool:
+    """"The Cabinet Office said the move was not about the new laws": a negated statement that
+    answers an earlier accusation, criticism or report by another party (they share at least two
+    content words) rebuts it, even without a denial verb."""
+    if not claim.party or not _NEGATION.search(claim.content):
+        return False
+    own = set(terms(claim.content))
+    return any(
+        other.index < claim.index and other.party != claim.party
+        and len(own & set(terms(other.content))) >= (2 if other.stance in {"accuses", "condemns", "reports"} else 3)
+        for other in claims
+    )
 
 
 def _claim_at(
@@ -182,8 +208,9 @@ def _make(
     content = _clean_content(content)
     if not content:
         return None
-    if stance == "asserts" and _REBUTTAL.search(content):
-        stance = "denies"  # "That is completely untrue," he said.
+    rebuttal = _REBUTTAL.search(content)
+    if stance == "asserts" and rebuttal and not re.search(r"\b(?:if|whether|unless|when)\s+$", content[: rebuttal.start()], re.I):
+        stance = "denies"  # "That is completely untrue," he said. (Not "If the report is wrong, …")
     if stance == "denies" and re.match(
         r"^(?:(?:a|an|the|his|her|its|their|this|that)\s+)?(?:[\w'-]+\s+){0,3}?(?:request|motion|appeal|bid|offer|"
         r"proposal|application|petition|demand|plea|bill|law|plan|deal|amendment|measure|legislation|compromise|"
@@ -291,7 +318,8 @@ def _leading_subject(left: str) -> str:
 
 def _subject(left: str) -> str | None:
     """The speaker before a finite reporting verb, or None when there is no clean subject."""
-    clause = left
+    # "Edward Leigh, who is chairman of the committee, warned …": the relative clause is an aside.
+    clause = re.sub(r",\s+(?:who|which|whose)\s+[^,\"“”]+,", ",", left)
     breaks = list(_CLAUSE_BREAK.finditer(clause))
     if breaks:
         clause = clause[breaks[-1].end() :]
@@ -330,7 +358,7 @@ def _is_role(phrase: str) -> bool:
 
 def _clean_speaker(speaker: str) -> str:
     speaker = re.sub(r"\s*\([^)]*\)", "", speaker)
-    speaker = re.sub(r"(?:\s+[a-z]+ly)+\s*$", "", speaker)  # "Politicians unanimously"
+    speaker = re.sub(r"(?:\s+(?!(?:family|assembly|supply|rally|ally|italy)\b)[a-z]{4,}ly)+\s*$", "", speaker)  # "Politicians unanimously"
     speaker = _TRAILING.sub("", speaker).strip(" ,.;:")
     return re.sub(r"^(?:and|but|while|as)\s+", "", speaker, flags=re.IGNORECASE)
 
@@ -338,7 +366,7 @@ def _clean_speaker(speaker: str) -> str:
 def _resolve(speaker: str, index: int, entities: EntityIndex, earlier: list[Claim]):
     lowered = speaker.lower()
     if lowered in PRONOUNS:
-        recent = [entities.lookup(c.party) for c in earlier if c.party and index - 2 <= c.index <= index]
+        recent = [entities.lookup(c.party) for c in earlier if c.party and index - 3 <= c.index <= index]
         entity = entities.pronoun(lowered, index, [e for e in recent if e is not None])
         if entity is not None:
             return entity.name, entity
@@ -351,7 +379,7 @@ def _resolve(speaker: str, index: int, entities: EntityIndex, earlier: list[Clai
 
 
 def _clean_content(content: str) -> str:
-    content = _CONTENT_LEAD.sub("", content.strip(), count=1)
+    content = _CONTENT_LEAD.sub("", content.strip().lstrip(":").strip(), count=1)
     secondary = _SECONDARY.search(content)
     if secondary:
         content = content[: secondary.start()] + secondary.group(1)

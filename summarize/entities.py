@@ -354,8 +354,11 @@ class EntityIndex:
             fits = lambda e: e.kind in {"org", "place"}  # noqa: E731
         else:
             fits = lambda e: e.kind in {"org", "place", "name"}  # noqa: E731
-        window = range(max(0, sentence_index - 2), sentence_index + 1)
+        # A speaker pronoun points back: names later in its own sentence (often inside the quote
+        # it introduces) are not its antecedent.
+        window = range(max(0, sentence_index - 2), sentence_index)
         candidates = [e for e in self.entities if fits(e) and any(m in window for m in e.mentions)]
+        candidates += [s for s in speakers if fits(s) and s not in candidates]  # named by role ("the ministry")
         if not candidates:
             return None
         for speaker in reversed(speakers):

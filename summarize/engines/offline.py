@@ -237,8 +237,8 @@ class OfflineEngine(Engine):
             if c.index == index and c.party and c.speaker.lower() not in PRONOUNS and not c.quoted
             and re.search(re.escape(c.mention) + r"\s+(?:\w+ly\s+|has\s+|have\s+|had\s+)*" + re.escape(c.verb), c.sentence)
         ]  # active voice only ("X said …", "X has denied …"), where "speaker verb content" is what the source says
-        if not claims or claims[0].content[:1].isupper():
-            return ""
+        if not claims or claims[0].content[:1].isupper() or claims[0].content[:1] in "\"“'‘":
+            return ""  # a quotation is given whole, as the article gives it, or not at all
         claim = claims[0]
         source_words = set(re.findall(r"[\w'’-]+", " ".join(analysis.units).lower()))
         verb = claim.verb.split()[0]
