@@ -257,6 +257,10 @@ class EntityIndex:
 
     # -- resolving -----------------------------------------------------------------------
 
+    def find_in(self, text: str, entity: Entity) -> bool:
+        """Whether ``text`` names ``entity`` by any of its names or a metonym of it."""
+        return any(self.lookup(run) is entity for run in _NAME_RUN.findall(text))
+
     def lookup(self, name: str) -> Entity | None:
         """The entity a proper name denotes: itself, a surname, a metonym or a country variant."""
         key = _strip_possessive(name.strip()).lower()

@@ -106,6 +106,7 @@ class OfflineEngine(Engine):
             follow = [c for c in claims if c.index == claim.index + 1 and (c.party or c.speaker) == key]
             if follow and follow[0].stance in {"asserts", "reports"}:
                 order.append(follow[0].index)  # the denier's own version, often in the next sentence
+        order += self._replies(analysis, set(order))
         core = set(order)
         spoken = {c.party or c.speaker for c in claims if c.index in core}
         for stance in ("accuses", "condemns", "expresses_concern", "confirms", "reports", "asserts"):
@@ -136,6 +137,24 @@ class OfflineEngine(Engine):
                 continue  # a contested claim stated as bare fact must not enter the summary
             scored.append((-(len(words & title_terms) * 2) + index * 0.5, index))
         return [index for _, index in sorted(scored)]
+
+    @staticmethod
+    def _replies(analysis: Analysis, taken: set[int]) -> list[int]:
+        """Right of reply: a party that the lede or an accusation or criticism targets, and that
+        speaks later in the article, gets its first statement in, so the summary is not one-sided."""
+        claims = analysis.claims
+        targeted = [c for c in claims if c.index == 0 or c.stance in {"accuses", "condemns"}]
+        replies = []
+        for attack in targeted:
+            for entity in analysis.entities.entities:
+                if entity.name == attack.party or entity.kind not in {"person", "org", "place"}:
+                    continue
+                if not analysis.entities.find_in(attack.content, entity):
+                    continue
+                answer = next((c for c in claims if c.party == entity.name and c.index > attack.index), None)
+                if answer is not None and answer.index not in taken and answer.index not in replies:
+                    replies.append(answer.index)
+        return replies
 
     @staticmethod
     def _add(order: list[int], index: int | None) -> None:
