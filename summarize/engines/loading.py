@@ -81,14 +81,6 @@ def load_model(model: str = DEFAULT_MODEL, *, revision: str | None = None, devic
         return _cache[key]
 
 
-def weights_available(model: str, revision: str | None = None) -> bool:
-    """Whether ``load_model`` could find the weights without failing: a local folder with
-    safetensors, a cached hub id, or a reachable hub."""
-    if Path(model).expanduser().is_dir():
-        return _has_safetensors(Path(model).expanduser())
-    return _cached_snapshot(model, revision) is not None or (not hub_offline() and _hub_reachable())
-
-
 def _load(model: str, revision: str | None, device: str) -> LoadedModel:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
