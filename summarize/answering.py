@@ -219,15 +219,13 @@ def _unquoted(unit: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
 
 def _when_generic(question: str, analysis: Analysis, article: Article) -> Answer:
     """When the reported event happened: a time in the lede (not a deadline such as "by 2007"),
-    else the article's date, else a time in the next sentences."""
+    else the article's date, else no answer: a date further down usually belongs to something else."""
     dated = f" (article dated {article.date})" if article.date else ""
-    for number, unit in enumerate(analysis.units[:3]):
-        if number > 0 and article.date:
-            break
-        for found in _unquoted(unit, _WHEN):
-            if re.match(r"(?:by|until|since|before|from)\b", found.group(0), re.IGNORECASE):
-                continue
-            return Answer(question, found.group(0) + dated, [unit], confidence=0.6 if number == 0 else 0.45)
+    lede = analysis.units[0]
+    for found in _unquoted(lede, _WHEN):
+        if re.match(r"(?:by|until|since|before|from)\b", found.group(0), re.IGNORECASE):
+            continue  # a deadline or a span, not when the reported event happened
+        return Answer(question, found.group(0) + dated, [lede], confidence=0.6)
     if article.date:
         return Answer(question, article.date, [], confidence=0.5)
     return Answer(question, None, [], reason="the article gives no date or time for the event", confidence=0.5)
@@ -253,7 +251,7 @@ def _where_generic(question: str, analysis: Analysis, article: Article) -> Answe
         if entity.kind == "place" and entity.mentions:
             unit = analysis.units[entity.mentions[0]]
             return Answer(question, entity.name, [unit], confidence=0.35)
-    return Answer(question, None, [], reason="the article names no place", confidence=0.5)
+    return Answer(question, None, [], reason="the article does not say where it happened", confidence=0.5)
 
 
 def _from_best_sentence(question: str, analysis: Analysis, wh: str) -> Answer:
