@@ -20,6 +20,7 @@ import typer
 from summarize.engines import ENGINES
 from summarize.engines.loading import DEFAULT_MODEL
 from summarize.errors import ConfigError, InputError, SummarizeError
+from summarize.cache import ResultCache
 from summarize.output import FORMATS, ResultWriter
 from summarize.records import Article
 
@@ -135,12 +136,13 @@ def _read(inputs: list[str], problems: InputProblems) -> list[Article]:
 
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
                 generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
-                max_words: int | None = None, with_claims: bool = False) -> Any:
+                max_words: int | None = None, with_claims: bool = False, backend: str = "torch",
+                cache: Any = None) -> Any:
     from summarize.generate import Summarizer
 
     summarizer = Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
                             batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words,
-                            with_claims=with_claims)
+                            with_claims=with_claims, backend=backend, cache=cache)
     if summarizer.notice:
         _say(f"summarize: {summarizer.notice}")
     return summarizer
@@ -170,43 +172,80 @@ def run(
     prompts: PromptsOpt = None,
     max_words: Annotated[Optional[int], typer.Option(min=10, help="Word limit of offline summaries [default: 90].")] = None,
     claims: Annotated[bool, typer.Option("--claims", help="Add each article's claims (who said what, with stance) to its output.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run: skip the ids --output already holds.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --output file.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    backend: Annotated[str, typer.Option(help="How seq2seq runs: torch, or ctranslate2 (extra 'fast': int8 on CPU).")] = "torch",
+    executor: Annotated[str, typer.Option(help="local (this process), or ray (Ray Data actors; extra 'ray').")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster to join (e.g. auto); default: a local Ray.")] = None,
 ) -> None:
     """Summarize every article in INPUT... and answer questions about each.
 
     Writes one JSON object per article (the output contract, see README) as each
     finishes. Articles longer than the model's input window are chunked at sentence
-    boundaries, never truncated. Exit codes: 0 all written, 1 some articles failed
-    (the rest are written), 2 usage error or unreadable input.
+    boundaries, never truncated. Finished results are cached; --resume continues an
+    interrupted --output file; Ctrl-C stops after the current batch. Exit codes: 0 all
+    written, 1 some articles failed (the rest are written), 2 usage error or
+    unreadable input.
     """
+    from summarize.batch import prepare_output, run_batch, stop_between_batches
+    from summarize.ingest import load_articles, resolve_inputs
+
     if fmt not in FORMATS:
         raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if executor not in {"local", "ray"}:
+        raise ConfigError(f"--executor {executor!r}: choose local or ray")
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
+    skip = prepare_output(output, fmt, resume, overwrite)
     problems = InputProblems()
-    articles = _read(inputs, problems)
-    if not articles:
+    sources = [str(path) for path, _ in resolve_inputs(inputs, on_error=problems)]
+    if not sources:
         _say("summarize: error: no articles to summarize")
         raise typer.Exit(EXIT_USAGE)
-    summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size, max_input_tokens,
-                             max_words, claims)
-    failed = 0
-    with ResultWriter(fmt, output) as writer, _progress(len(articles)) as advance:
-        try:
-            for result in summarizer.run(articles, questions=question):
-                if result.ok:
-                    writer.write(result)
-                else:
-                    failed += 1
-                    _say(f"summarize: failed {result.id} ({result.source}): {result.error}")
-                advance()
-        except KeyboardInterrupt:
-            where = f" to {output}" if output else ""
-            _say(f"summarize: interrupted after {writer.count} of {len(articles)} articles (all written{where})")
-            raise typer.Exit(130) from None
+    options = dict(engine=engine, model=model, revision=revision, device=device, prompts=prompts, generation=generation,
+                   batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
+                   backend=backend)
+    if executor == "ray":
+        return _run_on_ray(sources, output, fmt, options, question, ray_address, no_cache, cache_dir)
+    summarizer = _summarizer(**options, cache=None if no_cache else ResultCache(cache_dir))
+    articles = load_articles(sources, on_error=problems)
+    with ResultWriter(fmt, output, append=bool(skip)) as writer, _progress() as advance, stop_between_batches() as stop:
+        stats = run_batch(summarizer, articles, writer, questions=question, skip=skip, advance=advance, should_stop=stop)
+    for article_id, source, error in stats.failed:
+        _say(f"summarize: failed {article_id} ({source}): {error}")
+    if stats.skipped:
+        _say(f"summarize: resumed: skipped {stats.skipped} articles already in {output}")
+    if stats.interrupted:
+        where = f" to {output}" if output else ""
+        _say(f"summarize: interrupted after {stats.written} articles (all written{where}); "
+             + (f"continue with the same command and --resume" if output else "use --output FILE to be able to --resume"))
+        raise typer.Exit(130)
+    if stats.written == 0 and not stats.skipped and not stats.failed and not problems.bad_records:
+        _say("summarize: error: no articles to summarize")
+        raise typer.Exit(EXIT_USAGE)
     if output is not None:
-        _say(f"summarize: wrote {writer.count} of {len(articles)} articles to {output}")
+        _say(f"summarize: wrote {stats.written} articles to {output}")
     if problems.unreadable:
         raise typer.Exit(EXIT_USAGE)
-    if failed or problems.bad_records:
+    if stats.failed or problems.bad_records:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _run_on_ray(sources: list[str], output: Path | None, fmt: str, options: dict[str, Any], questions: list[str] | None,
+                address: str | None, no_cache: bool, cache_dir: Path | None) -> None:
+    try:
+        from summarize.executors.ray_executor import run_with_ray
+    except ImportError as exc:
+        raise ConfigError(f"--executor ray needs the optional extra: pip install 'summarize[ray]' ({exc})") from None
+    if output is None or fmt != "jsonl":
+        raise ConfigError("--executor ray writes files: pass --output FILE.jsonl or FILE.parquet (format jsonl)")
+    stats = run_with_ray(sources, output, summarizer_options=options, questions=questions,
+                         fmt="parquet" if output.suffix == ".parquet" else "jsonl", address=address)
+    for article_id, error in stats.failed:
+        _say(f"summarize: failed {article_id}: {error}")
+    _say(f"summarize: wrote {stats.written} articles to {output}")
+    if stats.failed:
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -250,21 +289,21 @@ def ask(
 
 
 class _progress:
-    """A rich progress bar on stderr for more than one article, silent when stderr is not a terminal."""
+    """A rich progress line on stderr (articles done, rate), silent when stderr is not a terminal.
+    Articles stream in, so there is no total to show."""
 
-    def __init__(self, total: int) -> None:
-        self.total = total
+    def __init__(self) -> None:
         self.bar: Any = None
 
     def __enter__(self) -> Callable[[], None]:
-        if self.total > 1 and sys.stderr.isatty():
+        if sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            self.bar = Progress(SpinnerColumn(), TextColumn("summarized {task.completed} articles"), TimeElapsedColumn(),
                                 console=Console(stderr=True), transient=True)
             self.bar.start()
-            task = self.bar.add_task("articles", total=self.total)
+            task = self.bar.add_task("articles", total=None)
             return lambda: self.bar.advance(task)
         return lambda: None
 

@@ -8,7 +8,7 @@ input order. A failure is confined to the article that caused it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from summarize.errors import ConfigError, SummarizeError
 from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
 from summarize.analysis import AnalysisCache
+from summarize.cache import ResultCache
 from summarize.claims import Claim
 from summarize.records import Answer, Article, Result, Summary
 
@@ -31,7 +32,10 @@ class Summarizer:
     ``google/flan-t5-base``); ``device`` ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``. ``generation``
     overrides decoding settings (``{"num_beams": 2, "summary.max_new_tokens": 96}``); ``prompts`` is
     a folder of prompt files to use instead of the shipped ones; ``max_words`` bounds offline
-    summaries; ``with_claims`` adds each article's claims to its result.
+    summaries; ``with_claims`` adds each article's claims to its result; ``backend`` runs a seq2seq
+    model on ``torch`` (default) or ``ctranslate2`` (optional extra ``fast``, int8 on CPU);
+    ``cache`` (a folder or a :class:`ResultCache`) serves results already computed with the same
+    text, questions, engine, model, prompts and settings.
 
     The engine and its weights load once, in the constructor; reuse the instance. It is safe to share
     across threads: calls are serialized by an internal lock, since the model runs one batch at a
@@ -51,6 +55,8 @@ class Summarizer:
         max_input_tokens: int | None = None,
         max_words: int | None = None,
         with_claims: bool = False,
+        backend: str = "torch",
+        cache: ResultCache | str | Path | None = None,
     ) -> None:
         self.prompts = load_prompts(prompts)
         self.engine: Engine = create_engine(
@@ -63,10 +69,16 @@ class Summarizer:
             batch_size=batch_size,
             max_input_tokens=max_input_tokens,
             max_words=max_words,
+            backend=backend,
         )
         self.with_claims = with_claims
         self.batch_size = batch_size
         self._analyses: AnalysisCache = getattr(self.engine, "analyses", None) or AnalysisCache()
+        self.cache = cache if isinstance(cache, ResultCache) or cache is None else ResultCache(cache)
+        self._fingerprint = {
+            "engine": self.engine.name, "model": self.engine.model, "prompts": self.prompts.meta(),
+            "generation": self.engine.generation, "claims": with_claims,
+        }
         self._lock = threading.Lock()
 
     @property
@@ -98,22 +110,51 @@ class Summarizer:
         self,
         articles: Iterable[ArticleLike],
         questions: Sequence[str] | None = None,
+        *,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[Result]:
         """Summarize and answer questions for every article, yielding results in input order.
 
         ``questions`` replaces the default question set; questions an article brings with it (a
         ``questions`` field in a batch) are asked too. Articles are processed in windows of a few
-        batches, so the engine can sort by length and batch across articles while results stream.
+        batches, so the engine can sort by length and batch across articles while results stream;
+        ``should_stop`` is asked before each window, so a run can end cleanly between batches.
         """
         asked = [check_question(q) for q in questions] if questions is not None else None
         window: list[Article] = []
         for item in articles:
+            if should_stop is not None and not window and should_stop():
+                return
             window.append(_as_article(item))
             if len(window) >= self.batch_size * 4:
-                yield from self._run_window(window, asked)
+                yield from self._cached_window(window, asked)
                 window = []
-        if window:
-            yield from self._run_window(window, asked)
+        if window and not (should_stop is not None and should_stop()):
+            yield from self._cached_window(window, asked)
+
+    def _cached_window(self, articles: list[Article], questions: list[str] | None) -> Iterator[Result]:
+        """Serve what the cache holds, compute the rest, store what finished."""
+        if self.cache is None:
+            yield from self._run_window(articles, questions)
+            return
+        keys = [self.cache.key(a.text, self._questions_for(a, questions), self._fingerprint) for a in articles]
+        found = {i: self.cache.get(k) for i, k in enumerate(keys)}
+        todo = [a for i, a in enumerate(articles) if found[i] is None]
+        fresh = iter(self._run_window(todo, questions) if todo else [])
+        for i, article in enumerate(articles):
+            if found[i] is not None:
+                yield self._from_cache(article, found[i])
+                continue
+            result = next(fresh)
+            if result.ok:
+                self.cache.put(keys[i], _cacheable(result))
+            yield result
+
+    def _from_cache(self, article: Article, value: dict[str, Any]) -> Result:
+        result = self._result(article, Summary(value["summary"], value["chunked"], value["engine_warnings"]),
+                              [Answer(**a) for a in value["answers"]])
+        result.claims = value.get("claims")
+        return result
 
     def _run_window(self, articles: list[Article], questions: list[str] | None) -> Iterator[Result]:
         try:
@@ -181,7 +222,20 @@ class Summarizer:
             chunked=bool(summary and summary.chunked) or any(a.chunked for a in answers),
             warnings=warnings,
             error=error,
+            engine_summary=summary,
         )
+
+
+def _cacheable(result: Result) -> dict[str, Any]:
+    """What a result owes to the engine (not to the article's id, source or title)."""
+    summary = result.engine_summary or Summary(result.summary or "")
+    return {
+        "summary": summary.text,
+        "chunked": summary.chunked,
+        "engine_warnings": list(summary.warnings),
+        "answers": [{**a.to_dict(), "chunked": a.chunked} for a in result.answers],
+        "claims": result.claims,
+    }
 
 
 def check_question(question: str) -> str:

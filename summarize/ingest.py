@@ -245,12 +245,16 @@ def _questions(value: Any, where: str) -> list[str]:
 
 def _read_jsonl(path: Path, handle: ErrorHandler, text: str | None = None) -> Iterator[Article]:
     # Line by line rather than through `datasets`: a bad line must fail alone, named by its number.
+    # Streamed from the file, so a batch of any size never sits in memory.
     source = str(path)
-    text = _decode(_read_bytes(path), source) if text is None else text
-    for number, line in enumerate(io.StringIO(text), start=1):
+    lines: Iterable[str] = io.StringIO(text) if text is not None else _stream_lines(path)
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"
+        if line.startswith(_UNDECODABLE):
+            handle(RecordError(where, line[len(_UNDECODABLE):]))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -260,6 +264,29 @@ def _read_jsonl(path: Path, handle: ErrorHandler, text: str | None = None) -> It
             yield _from_record(record, where)
         except RecordError as exc:
             handle(exc)
+
+
+_UNDECODABLE = "\x00undecodable:"
+
+
+def _stream_lines(path: Path) -> Iterator[str]:
+    """The file's lines as text; a line that is not UTF-8 comes back marked, to be reported alone."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    with handle:
+        head = handle.read(8192)
+        if not head.strip():
+            raise InputError(str(path), "empty file")
+        if b"\x00" in head:
+            raise InputError(str(path), "binary file, expected UTF-8 text")
+        handle.seek(0)
+        for raw in handle:
+            try:
+                yield raw.decode("utf-8-sig" if handle.tell() <= len(raw) else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield f"{_UNDECODABLE}not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
 
 
 def _read_json(path: Path, handle: ErrorHandler, text: str | None = None) -> Iterator[Article]:

@@ -1,7 +1,8 @@
 """Write results as they finish: JSON Lines (the contract), a JSON array, or Markdown for people.
 
-Every writer flushes after each article, so a crash or Ctrl-C never loses a finished result; JSONL
-output is always whole lines.
+Every writer hands each article to the operating system as it finishes (one unbuffered write per
+article into a file), so a crash, a kill or Ctrl-C never loses a finished result; JSONL output is
+whole lines.
 """
 
 from __future__ import annotations
@@ -20,40 +21,46 @@ FORMATS = ("jsonl", "json", "markdown")
 class ResultWriter:
     """Streams results to a file or stdout in one of :data:`FORMATS`."""
 
-    def __init__(self, fmt: str = "jsonl", path: str | Path | None = None) -> None:
+    def __init__(self, fmt: str = "jsonl", path: str | Path | None = None, *, append: bool = False) -> None:
         if fmt not in FORMATS:
             raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.format = fmt
         self.path = Path(path) if path is not None else None
         self.count = 0
-        self._stream: IO[str]
-        if self.path is None:
-            self._stream = sys.stdout
-        else:
-            try:
-                self._stream = self.path.open("w", encoding="utf-8")
+        self._file: IO[bytes] | None = None
+        if self.path is not None:
+            try:  # unbuffered: each article is one write call, so a kill never tears a line
+                self._file = self.path.open("ab" if append else "wb", buffering=0)
             except OSError as exc:
                 raise ConfigError(f"{self.path}: cannot write output: {exc.strerror or exc}") from None
         if fmt == "json":
-            self._stream.write("[")
+            self._emit("[")
+
+    def _emit(self, text: str) -> None:
+        if self._file is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            written = self._file.write(data)
+            data = data[written or 0 :]
 
     def write(self, result: Result) -> None:
         data = result.to_dict()
         if self.format == "jsonl":
-            self._stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+            self._emit(json.dumps(data, ensure_ascii=False) + "\n")
         elif self.format == "json":
-            self._stream.write(("," if self.count else "") + "\n" + _indent(json.dumps(data, ensure_ascii=False, indent=2)))
+            self._emit(("," if self.count else "") + "\n" + _indent(json.dumps(data, ensure_ascii=False, indent=2)))
         else:
-            self._stream.write(("\n" if self.count else "") + render_markdown(data))
-        self._stream.flush()
+            self._emit(("\n" if self.count else "") + render_markdown(data))
         self.count += 1
 
     def close(self) -> None:
         if self.format == "json":
-            self._stream.write("\n]\n" if self.count else "]\n")
-        self._stream.flush()
-        if self.path is not None:
-            self._stream.close()
+            self._emit("\n]\n" if self.count else "]\n")
+        if self._file is not None:
+            self._file.close()
 
     def __enter__(self) -> ResultWriter:
         return self

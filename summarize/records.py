@@ -88,6 +88,8 @@ class Result:
     error: str | None = None
     #: Who said what (``--claims``): claim dicts, or None when not asked for.
     claims: list[dict[str, Any]] | None = None
+    #: The summary as the engine returned it (kept for the result cache; not in the contract).
+    engine_summary: Summary | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

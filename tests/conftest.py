@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ SEED = ROOT / "seeds" / "000_8d0dd191232a21b1.txt"
 # No test may reach the network: make the hub unreachable by configuration, not by luck.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# The result cache of CLI runs goes to a throwaway folder, never the user's.
+os.environ["SUMMARIZE_CACHE"] = tempfile.mkdtemp(prefix="summarize-test-cache-")
 
 
 @pytest.fixture(scope="session")

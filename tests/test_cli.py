@@ -53,7 +53,7 @@ def test_formats_and_output_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
     records = json.loads(out.read_text())
     assert [r["id"] for r in records] == [SEED.stem, SEED.stem]
-    assert "wrote 2 of 2 articles" in result.stderr
+    assert "wrote 2 articles" in result.stderr
 
     result = cli("run", str(SEED), "--format", "markdown")
     assert result.exit_code == 0

@@ -10,6 +10,8 @@ from summarize.errors import ConfigError, ModelNotFoundError
 from summarize.prompts import PromptSet
 
 ENGINES = ("auto", "seq2seq", "offline")
+#: How a seq2seq model runs: transformers on torch, or CTranslate2 (optional extra, int8 on CPU).
+BACKENDS = ("torch", "ctranslate2")
 
 
 def create_engine(
@@ -23,11 +25,14 @@ def create_engine(
     batch_size: int = 8,
     max_input_tokens: int | None = None,
     max_words: int | None = None,
+    backend: str = "torch",
 ) -> Engine:
     """Build the named engine. ``auto`` uses the seq2seq engine when its weights load, and the
     offline engine otherwise; the offline engine's ``notice`` then says why."""
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     from summarize.engines.offline import DEFAULT_MAX_WORDS, OfflineEngine
 
     words = max_words or DEFAULT_MAX_WORDS
@@ -37,16 +42,24 @@ def create_engine(
 
     if name == "auto":
         try:
-            return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens)
+            return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
         except ModelNotFoundError as missing:
             return OfflineEngine(max_words=words, notice=f"using the offline engine: {missing}")
-    return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens)
+    return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
 
 
-def _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens) -> Engine:  # type: ignore[no-untyped-def]
-    from summarize.engines.seq2seq import Seq2SeqEngine
+def _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend) -> Engine:  # type: ignore[no-untyped-def]
+    if backend == "ctranslate2":
+        try:
+            from summarize.engines.ct2 import CTranslate2Engine
+        except ImportError as exc:
+            raise ConfigError(f"backend ctranslate2 needs the optional extra: pip install 'summarize[fast]' ({exc})") from None
+        engine_class = CTranslate2Engine
+    else:
+        from summarize.engines.seq2seq import Seq2SeqEngine
 
-    return Seq2SeqEngine(
+        engine_class = Seq2SeqEngine
+    return engine_class(
         model,
         revision=revision,
         device=device,
@@ -57,4 +70,4 @@ def _seq2seq(model, revision, device, prompts, generation, batch_size, max_input
     )
 
 
-__all__ = ["ENGINES", "Engine", "create_engine"]
+__all__ = ["BACKENDS", "ENGINES", "Engine", "create_engine"]

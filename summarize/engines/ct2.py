@@ -1,0 +1,226 @@
+"""The seq2seq engine on CTranslate2: same prompts, chunking and answers, faster (int8) decoding.
+
+The Hugging Face model is converted once per (model, revision, quantization) into a cache folder and
+reused by every later run, so the HF weights are only loaded when a conversion is needed. Batches are
+formed by a token budget instead of a fixed count: short prompts batch wide, long ones narrow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+
+from summarize.engines.loading import (
+    DEFAULT_MODEL, LoadedModel, _cached_snapshot, _first_line, _has_safetensors, _input_window, _load,
+    _local_revision, _looks_like_path, resolve_device,
+)
+from summarize.engines.seq2seq import Seq2SeqEngine, generation_settings
+from summarize.errors import ConfigError
+from summarize.prompts import PromptSet, load_prompts
+
+DEFAULT_MAX_BATCH_TOKENS = 8192
+#: GenerationConfig names -> translate_batch keywords. Sampling keys only count with do_sample.
+_OPTIONS = {"num_beams": "beam_size", "max_new_tokens": "max_decoding_length", "min_new_tokens": "min_decoding_length"}
+_OPTIONS.update((name, name) for name in ("no_repeat_ngram_size", "length_penalty", "repetition_penalty"))
+_SAMPLING = {"top_k": "sampling_topk", "top_p": "sampling_topp", "temperature": "sampling_temperature"}
+# early_stopping: CTranslate2's beam search already stops once num_beams hypotheses are finished;
+# max_length/min_length: transformers ignores them too when max/min_new_tokens are set (always, here).
+_IGNORED = {"do_sample", "early_stopping", "max_length", "min_length"}
+
+
+def cache_folder(model_id: str, revision: str | None, quantization: str) -> Path:
+    """One folder per (model, revision, quantization) under ``$SUMMARIZE_CACHE/ct2`` (default
+    ``~/.cache/summarize/ct2``): a new revision or quantization never reuses stale weights."""
+    root = Path(os.environ.get("SUMMARIZE_CACHE") or Path.home() / ".cache" / "summarize").expanduser()
+    digest = hashlib.sha256("\0".join([model_id, revision or "", quantization]).encode()).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_id).strip("-.")[-48:].lstrip("-.") or "model"
+    return root / "ct2" / f"{slug}-{quantization}-{digest}"
+
+
+def _complete(folder: Path) -> bool:
+    return (folder / "model.bin").is_file()
+
+
+def _on_disk(model: str, revision: str | None) -> tuple[str, str] | None:
+    """(local folder, revision) of a model already on disk, found without loading its weights; the
+    revision is the one the torch engine records (content fingerprint, or the hub commit)."""
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        if (folder / "config.json").is_file() and _has_safetensors(folder):
+            return str(folder), _local_revision(folder)
+        return None
+    if _looks_like_path(model):
+        return None
+    found = _cached_snapshot(model, revision)
+    return (str(Path(found).parent), Path(found).parent.name) if found else None
+
+
+def _convert(loaded: LoadedModel, source: str, folder: Path, quantization: str) -> None:
+    """Convert the already loaded (safetensors-only, no remote code) model into a temp sibling, then
+    rename it into place: a crash never leaves a half-written cache entry behind."""
+    from ctranslate2.converters import TransformersConverter
+
+    class Preloaded(TransformersConverter):
+        def load_model(self, model_class: Any, path: str, **kwargs: Any) -> Any:
+            return loaded.model
+
+        def load_tokenizer(self, tokenizer_class: Any, path: str, **kwargs: Any) -> Any:
+            return loaded.tokenizer
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        Preloaded(source).convert(str(temp), quantization=quantization, force=True)
+        if folder.exists() and not _complete(folder):
+            shutil.rmtree(folder)  # an incomplete entry (copied by hand, or half deleted)
+        try:
+            temp.rename(folder)
+        except OSError:
+            if not _complete(folder):  # else another process finished the same conversion first
+                raise
+    except Exception as exc:
+        raise ConfigError(f"model {loaded.model_id}: CTranslate2 cannot convert it: {_first_line(exc)}") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """GenerationConfig-style settings as translate_batch keywords; refuse what has no equivalent
+    rather than silently decode differently from what the output records."""
+    sampling = bool(settings.get("do_sample"))
+    options: dict[str, Any] = {"sampling_topk": 50} if sampling else {}  # transformers' default top_k
+    for key, value in settings.items():
+        if key in _OPTIONS:
+            options[_OPTIONS[key]] = value
+        elif key in _SAMPLING:
+            if sampling:
+                options[_SAMPLING[key]] = value
+        elif key not in _IGNORED:
+            raise ConfigError(f"generation setting {key!r} is not supported by the ctranslate2 backend")
+    return options
+
+
+def _compute_type(asked: str | None, device: str) -> str:
+    """The asked compute type if the device supports it; else int8 on CPU, int8_float16 on CUDA."""
+    supported = ctranslate2.get_supported_compute_types(device)
+    if asked is None:
+        preferred = ("int8_float16", "float16") if device == "cuda" else ("int8",)
+        return next((t for t in preferred if t in supported), "float32")
+    if asked not in supported:
+        raise ConfigError(f"compute type {asked!r} is not supported on {device}; use one of {', '.join(sorted(supported))}")
+    return asked
+
+
+class CTranslate2Engine(Seq2SeqEngine):
+    """``Seq2SeqEngine`` whose ``_generate`` runs on CTranslate2; everything above it is inherited."""
+
+    def __init__(
+        self, model: str | None = None, *, revision: str | None = None, device: str = "auto",
+        prompts: PromptSet | None = None, generation: Mapping[str, Any] | None = None, batch_size: int = 8,
+        max_input_tokens: int | None = None, compute_type: str | None = None,
+        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
+    ) -> None:
+        """Same arguments as ``Seq2SeqEngine``, plus ``compute_type`` (None: int8 on CPU,
+        int8_float16 on CUDA) and ``max_batch_tokens`` (padded tokens per translate_batch call)."""
+        if batch_size < 1:
+            raise ConfigError(f"batch size must be at least 1, got {batch_size}")
+        if max_input_tokens is not None and max_input_tokens < 64:
+            raise ConfigError(f"max input tokens must be at least 64, got {max_input_tokens}")
+        if max_batch_tokens < 1:
+            raise ConfigError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
+        self.prompts = prompts or load_prompts()
+        self.settings = generation_settings(generation)
+        if not {"num_beams", "answer.num_beams"} & set(generation or {}):
+            # Short extractive answers gain little from beams; greedy is several times cheaper.
+            self.settings["answer"]["num_beams"] = 1
+            self.settings["answer"].pop("early_stopping", None)
+        for values in self.settings.values():
+            _options(values)  # fail now, not on the first article
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+
+        target = resolve_device(device)
+        kind, _, index = target.partition(":")
+        if kind == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise ConfigError(f"device {target!r}: this ctranslate2 build has no CUDA support; use --device cpu")
+        ct2_device = "cuda" if kind == "cuda" else "cpu"  # CTranslate2 has no MPS backend
+        self.compute_type = _compute_type(compute_type, ct2_device)
+
+        self.loaded, folder = self._prepare(model or DEFAULT_MODEL, revision, target if kind == "cuda" else "cpu")
+        self.tokenizer = self.loaded.tokenizer
+        self.window = max_input_tokens or self.loaded.max_input_tokens
+        import torch
+
+        try:
+            self.translator = ctranslate2.Translator(
+                str(folder), device=ct2_device, device_index=int(index or 0), compute_type=self.compute_type,
+                intra_threads=torch.get_num_threads() or os.cpu_count() or 1, inter_threads=1,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ConfigError(f"model {self.loaded.model_id}: CTranslate2 cannot load {folder}: {_first_line(exc)}") from None
+
+    def _prepare(self, model: str, revision: str | None, device: str) -> tuple[LoadedModel, Path]:
+        """Tokenizer, provenance and converted folder; the HF weights load only when converting."""
+        found = _on_disk(model, revision)
+        if found and _complete(folder := cache_folder(model, found[1], self.compute_type)):
+            from transformers import AutoConfig, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            try:
+                options = dict(trust_remote_code=False, local_files_only=True)
+                tokenizer = AutoTokenizer.from_pretrained(found[0], **options)
+                window = _input_window(tokenizer, AutoConfig.from_pretrained(found[0], **options))
+                return LoadedModel(None, tokenizer, device, model, found[1], window), folder
+            except (OSError, ValueError):
+                pass  # the full load below reports the problem properly
+        loaded = _load(model, revision, "cpu")  # not load_model: the weights must not stay cached
+        folder = cache_folder(model, loaded.revision, self.compute_type)
+        if not _complete(folder):
+            source = _on_disk(model, revision)
+            _convert(loaded, source[0] if source else model, folder, self.compute_type)
+        return replace(loaded, model=None, device=device), folder
+
+    @property
+    def generation(self) -> dict[str, Any]:
+        return {
+            **super().generation, "backend": "ctranslate2", "compute_type": self.compute_type,
+            "max_batch_tokens": self.max_batch_tokens,
+        }
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indices longest first, cut so each batch's padded size (longest x count) fits the token
+        budget and the count stays under ``batch_size * 4``; a prompt over budget goes alone."""
+        batches: list[list[int]] = []
+        for i in sorted(range(len(lengths)), key=lambda i: (-lengths[i], i)):
+            last = batches[-1] if batches else []
+            if last and len(last) < self.batch_size * 4 and lengths[last[0]] * (len(last) + 1) <= self.max_batch_tokens:
+                last.append(i)
+            else:
+                batches.append([i])
+        return batches
+
+    def _generate(self, prompts: list[str], settings: dict[str, Any]) -> list[str]:
+        """Generate for every prompt in token-budget batches; outputs come back in input order."""
+        if not prompts:
+            return []
+        options = _options(settings)
+        encoded = self.tokenizer(prompts, truncation=True, max_length=self.window)["input_ids"]
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        results = [""] * len(prompts)
+        for batch in self._batches([len(t) for t in tokens]):
+            # max_input_length=0: inputs are already cut at the window; CTranslate2's own cut is 1024.
+            output = self.translator.translate_batch([tokens[i] for i in batch], max_input_length=0, **options)
+            ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in output]
+            for i, text in zip(batch, self.tokenizer.batch_decode(ids, skip_special_tokens=True)):
+                results[i] = " ".join(text.split())
+        return results

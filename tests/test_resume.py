@@ -1,0 +1,138 @@
+"""Never redo, never lose: the result cache, --resume, a SIGKILL mid-run, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarize import Summarizer, load_articles
+from summarize.cache import ResultCache
+from summarize.cli import app
+
+from .conftest import FAST, ROOT, SEED
+
+ARTICLES = [ROOT / "seeds", ROOT / "evals" / "articles"]
+
+
+def _batch(path: Path, count: int) -> list[str]:
+    """``count`` distinct JSONL records made from the test articles."""
+    texts = [a.text for a in load_articles(ARTICLES)]
+    ids = []
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            text = texts[i % len(texts)].replace("the ", f"the ", 1) + f"\n\nThe agency said it filed note {i}."
+            handle.write(json.dumps({"id": f"a{i:05d}", "text": text}) + "\n")
+            ids.append(f"a{i:05d}")
+    return ids
+
+
+def _lines(path: Path) -> list[dict]:
+    data = path.read_text(encoding="utf-8")
+    assert data.endswith("\n"), "the output ends with a whole line"
+    return [json.loads(line) for line in data.splitlines()]
+
+
+def test_cache_serves_finished_articles_and_ignores_bad_entries(tiny_model, tmp_path):
+    articles = list(load_articles(ARTICLES))[:4]
+    first = Summarizer(model=str(tiny_model), device="cpu", generation=FAST, cache=tmp_path)
+    fresh = [r.to_dict() for r in first.run(articles)]
+    assert (first.cache.hits, first.cache.misses) == (0, 4)
+
+    again = Summarizer(model=str(tiny_model), device="cpu", generation=FAST, cache=tmp_path)
+    assert [r.to_dict() for r in again.run(articles)] == fresh
+    assert (again.cache.hits, again.cache.misses) == (4, 0)
+
+    other = Summarizer(model=str(tiny_model), device="cpu", generation={**FAST, "max_new_tokens": 5}, cache=tmp_path)
+    list(other.run(articles[:1]))
+    assert other.cache.misses == 1, "other generation settings are another key"
+
+    entries = sorted(tmp_path.rglob("*.json"))
+    entries[0].write_text("{ torn")
+    entries[1].write_text(json.dumps({"key": "someone-else", "value": {}}))
+    checked = Summarizer(model=str(tiny_model), device="cpu", generation=FAST, cache=tmp_path)
+    assert [r.to_dict() for r in checked.run(articles)] == fresh
+    assert checked.cache.misses >= 1
+
+
+def test_output_is_not_overwritten_without_asking_and_resume_skips_finished(tmp_path):
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    args = ["run", str(SEED), str(ROOT / "evals" / "articles"), "-e", "offline", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    finished = _lines(out)
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--resume" in again.stderr and "--overwrite" in again.stderr
+    resumed = runner.invoke(app, [*args, "--resume"])
+    assert resumed.exit_code == 0 and f"skipped {len(finished)}" in resumed.stderr
+    assert _lines(out) == finished
+    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0 and _lines(out) == finished
+    assert runner.invoke(app, [*args[:-2], "--resume"]).exit_code == 2
+
+
+def _start(batch: Path, out: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "summarize.cli", "run", str(batch), "-e", "offline", "--no-cache", "-o", str(out), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+def _wait_for_lines(out: Path, count: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") >= count:
+            return
+        if process.poll() is not None:
+            pytest.fail("the run finished before it could be interrupted")
+        time.sleep(0.01)
+    pytest.fail("no output in time")
+
+
+def test_sigkill_mid_run_leaves_whole_lines_and_resume_writes_each_article_once(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    ids = _batch(batch, 4000)
+    out = tmp_path / "out.jsonl"
+    process = _start(batch, out)
+    _wait_for_lines(out, 100, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    killed = _lines(out)
+    assert 100 <= len(killed) < len(ids)
+    assert [r["id"] for r in killed] == ids[: len(killed)]
+
+    resumed = _start(batch, out, "--resume")
+    _, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, stderr
+    final = [r["id"] for r in _lines(out)]
+    assert sorted(final) == ids and len(set(final)) == len(final), "each article exactly once"
+
+
+def test_ctrl_c_stops_after_the_current_batch_and_says_how_to_resume(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    ids = _batch(batch, 4000)
+    out = tmp_path / "out.jsonl"
+    process = _start(batch, out)
+    _wait_for_lines(out, 50, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "--resume" in stderr and "Traceback" not in stderr
+    stopped = _lines(out)
+    assert len(stopped) % 32 == 0 and len(stopped) < len(ids), "stopped at a batch boundary"
+
+
+def test_a_torn_last_line_is_cut_before_resuming(tmp_path):
+    from summarize.batch import finished_ids
+
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "a"}\n{"id": "b"}\n{"id": "c", "summ')
+    assert finished_ids(out) == {"a", "b"}
+    assert out.read_text() == '{"id": "a"}\n{"id": "b"}\n'
