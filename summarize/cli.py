@@ -240,6 +240,9 @@ def _run_on_ray(sources: list[str], output: Path | None, fmt: str, options: dict
         raise ConfigError(f"--executor ray needs the optional extra: pip install 'summarize[ray]' ({exc})") from None
     if output is None or fmt != "jsonl":
         raise ConfigError("--executor ray writes files: pass --output FILE.jsonl or FILE.parquet (format jsonl)")
+    from summarize.cache import default_cache_dir
+
+    options = {**options, "cache": None if no_cache else str(cache_dir or default_cache_dir())}
     stats = run_with_ray(sources, output, summarizer_options=options, questions=questions,
                          fmt="parquet" if output.suffix == ".parquet" else "jsonl", address=address)
     for article_id, error in stats.failed:
