@@ -1,8 +1,8 @@
 """Never redo finished work: a result cache on disk.
 
 An entry is keyed by everything that determines the output: the article text, the questions asked,
-the engine, model and revision, each prompt's sha256, the generation settings and whether claims were
-asked for. A re-run over the same feed is served from here. Entries are written atomically; one
+the engine, model and revision, each prompt's sha256, the generation settings, whether claims were
+asked for, and a fingerprint of this package's code and data. A re-run over the same feed is served from here. Entries are written atomically; one
 that is corrupt, truncated or written for another key is ignored (and recomputed), never fatal.
 """
 
@@ -12,8 +12,22 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of this package's code and data files: results made by other code (an upgrade, a
+    changed rule in the offline engine) are other keys, so the cache never serves stale output."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".txt", ".tsv"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def default_cache_dir() -> Path:

@@ -17,7 +17,7 @@ from summarize.errors import ConfigError, SummarizeError
 from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
 from summarize.analysis import AnalysisCache
-from summarize.cache import ResultCache
+from summarize.cache import ResultCache, code_fingerprint
 from summarize.claims import Claim
 from summarize.records import Answer, Article, Result, Summary
 
@@ -77,7 +77,7 @@ class Summarizer:
         self.cache = cache if isinstance(cache, ResultCache) or cache is None else ResultCache(cache)
         self._fingerprint = {
             "engine": self.engine.name, "model": self.engine.model, "prompts": self.prompts.meta(),
-            "generation": self.engine.generation, "claims": with_claims,
+            "generation": self.engine.generation, "claims": with_claims, "code": code_fingerprint(),
         }
         self._lock = threading.Lock()
 
