@@ -28,7 +28,7 @@ def _batch(path: Path, count: int) -> list[str]:
     ids = []
     with path.open("w", encoding="utf-8") as handle:
         for i in range(count):
-            text = texts[i % len(texts)].replace("the ", f"the ", 1) + f"\n\nThe agency said it filed note {i}."
+            text = texts[i % len(texts)] + f"\n\nThe agency said it filed note {i}."
             handle.write(json.dumps({"id": f"a{i:05d}", "text": text}) + "\n")
             ids.append(f"a{i:05d}")
     return ids
@@ -96,13 +96,18 @@ def _wait_for_lines(out: Path, count: int, process: subprocess.Popen, timeout: f
     pytest.fail("no output in time")
 
 
-def test_sigkill_mid_run_leaves_whole_lines_and_resume_writes_each_article_once(tmp_path):
-    batch = tmp_path / "batch.jsonl"
+def _interrupted_run(tmp_path: Path, after_lines: int, signum: int) -> tuple[Path, Path, list[str], subprocess.Popen]:
+    """A 4,000-article run, sent ``signum`` once ``after_lines`` results are written."""
+    batch, out = tmp_path / "batch.jsonl", tmp_path / "out.jsonl"
     ids = _batch(batch, 4000)
-    out = tmp_path / "out.jsonl"
     process = _start(batch, out)
-    _wait_for_lines(out, 100, process)
-    process.send_signal(signal.SIGKILL)
+    _wait_for_lines(out, after_lines, process)
+    process.send_signal(signum)
+    return batch, out, ids, process
+
+
+def test_sigkill_mid_run_leaves_whole_lines_and_resume_writes_each_article_once(tmp_path):
+    batch, out, ids, process = _interrupted_run(tmp_path, 100, signal.SIGKILL)
     process.wait(timeout=30)
     killed = _lines(out)
     assert 100 <= len(killed) < len(ids)
@@ -116,12 +121,7 @@ def test_sigkill_mid_run_leaves_whole_lines_and_resume_writes_each_article_once(
 
 
 def test_ctrl_c_stops_after_the_current_batch_and_says_how_to_resume(tmp_path):
-    batch = tmp_path / "batch.jsonl"
-    ids = _batch(batch, 4000)
-    out = tmp_path / "out.jsonl"
-    process = _start(batch, out)
-    _wait_for_lines(out, 50, process)
-    process.send_signal(signal.SIGINT)
+    _, out, ids, process = _interrupted_run(tmp_path, 50, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "interrupted" in stderr and "--resume" in stderr and "Traceback" not in stderr
