@@ -48,7 +48,7 @@ def reporting_verbs() -> dict[str, str]:
     verbs = {}
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            form, stance = line.split("\t")
+            form, stance = line.split("\t")[:2]
             verbs[form.strip()] = stance.strip()
     return verbs
 

@@ -16,9 +16,8 @@ from summarize.engines import Engine, create_engine
 from summarize.errors import ConfigError, SummarizeError
 from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
-from summarize.analysis import AnalysisCache
 from summarize.cache import ResultCache, code_fingerprint
-from summarize.claims import Claim
+from summarize.offline.reading import Claim, ReadingCache
 from summarize.records import Answer, Article, Result, Summary
 
 ArticleLike = str | Article
@@ -73,7 +72,7 @@ class Summarizer:
         )
         self.with_claims = with_claims
         self.batch_size = batch_size
-        self._analyses: AnalysisCache = getattr(self.engine, "analyses", None) or AnalysisCache()
+        self._analyses: ReadingCache = getattr(self.engine, "analyses", None) or ReadingCache()
         self.cache = cache if isinstance(cache, ResultCache) or cache is None else ResultCache(cache)
         self._fingerprint = {
             "engine": self.engine.name, "model": self.engine.model, "prompts": self.prompts.meta(),

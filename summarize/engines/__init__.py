@@ -33,7 +33,7 @@ def create_engine(
         raise ConfigError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    from summarize.engines.offline import DEFAULT_MAX_WORDS, OfflineEngine
+    from summarize.offline.engine import DEFAULT_MAX_WORDS, OfflineEngine
 
     words = max_words or DEFAULT_MAX_WORDS
     if name == "offline":

@@ -1,0 +1,289 @@
+"""Attribution from the dependency parse: who said what, with which stance, in which unit.
+
+A claim is a reporting verb (``data/reporting_verbs.tsv``, by lemma) with its speaker and content:
+
+- "X said (that) …", "X denied the report", "X told reporters …": the verb's nominal subject is the
+  speaker (the whole noun phrase: "Lt Col Eric Schnaible of the PCO") and its clausal complement
+  or object is the content;
+- '"…," he said.' and '"…," said X': the quotation before the verb is the content;
+- 'He added: "…"' and quotations running over several sentences: the unit's quotation is the content;
+- "according to X, …": X speaks the rest of the clause;
+- "… was denied by X": the passive's agent speaks, its subject is what was denied;
+- "…, saying …", "… issued a statement refuting …", "X denied … and said …": a participle or a
+  coordinated verb shares the main verb's speaker.
+
+Pronoun and role speakers are resolved by :mod:`.coref`; a reporting verb inside a quotation, a
+negated one ("did not deny"), or one without a speaker or content gives no claim.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from summarize.offline.coref import Resolver
+from summarize.offline.lexicon import ReportingVerb, reporting_verbs
+from summarize.offline.reading import Claim
+from summarize.offline.units import text_of
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_FOLLOWERS = {"advcl", "conj", "xcomp", "acl", "relcl", "pcomp"}
+_NOT_CONTENT = {"punct", "cc", "aux", "auxpass", "neg", "advmod", "npadvmod", "mark", "prt"}
+_REBUTTAL_WORDS = {"untrue", "false", "wrong", "baseless", "groundless", "unfounded", "nonsense", "rubbish",
+                   "absurd", "ridiculous", "misleading", "inaccurate", "incorrect", "lie", "lies"}
+_DECISIONS = {"request", "motion", "appeal", "bid", "offer", "proposal", "application", "petition", "plea",
+              "bill", "law", "plan", "deal", "amendment", "measure", "legislation", "compromise", "budget",
+              "contract", "candidate", "nomination", "call", "idea", "suggestion"}
+_ACCUSATIONS = {"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion", "view"}
+
+
+def _reading_of(verb: Token) -> ReportingVerb | None:
+    """The lexicon entry for ``verb`` when it is used as a reporting verb here."""
+    entries = reporting_verbs().get(verb.lemma_.lower())
+    if not entries or verb.pos_ not in {"VERB", "AUX"} and verb.lower_ != "according":
+        return None
+    children = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "prt", "attr"}}
+    paired = [e for e in entries if e.partner and e.partner in children]
+    if paired:
+        return paired[0]
+    return next((e for e in entries if e.partner is None), None)
+
+
+class Attribution:
+    """Finds the claims of one article."""
+
+    def __init__(self, doc: Doc, units: list[Span], resolver: Resolver, quoted: list[bool]) -> None:
+        self.doc, self.units, self.resolver, self.quoted = doc, units, resolver, quoted
+
+    def claims(self) -> list[Claim]:
+        claims: list[Claim] = []
+        for number, unit in enumerate(self.units):
+            for token in unit:
+                if self.quoted[token.i]:
+                    continue
+                if token.lower_ == "according":
+                    claim = self._according(token, number)
+                else:
+                    entry = _reading_of(token)
+                    claim = self._claim(token, entry, number) if entry is not None else None
+                if claim is not None:
+                    claims.append(claim)
+        for claim in claims:
+            claim.stance = self._refine(claim, claims)
+        return claims
+
+    # -- the shapes ------------------------------------------------------------------------
+
+    def _claim(self, verb: Token, entry: ReportingVerb, number: int) -> Claim | None:
+        if any(c.dep_ == "neg" for c in verb.children):
+            return None
+        if verb.dep_ in {"amod", "compound"} or verb.tag_ == "VBN" and verb.dep_ == "acl":
+            return None  # "the alleged fraud", "a senator accused of bribery": no one speaks
+        speaker = self._speaker(verb)
+        if speaker is None or self.quoted[speaker.i]:
+            return None
+        content = self._content(verb, entry, speaker)
+        if content is None:
+            return None
+        start, end, quoted = content
+        words = [t.text for t in verb.children if t.dep_ in {"dobj", "prt"} and entry.partner and t.lemma_.lower() == entry.partner]
+        verb_text = " ".join([verb.text, *words])
+        return self._make(speaker, entry.stance, verb_text, verb.i, start, end, quoted, number)
+
+    def _according(self, according: Token, number: int) -> Claim | None:
+        """"According to X, …": X (the object of "to") speaks the clause "according" hangs from."""
+        to = next((c for c in according.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is None:
+            return None
+        clause = according.head
+        while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head is not clause and clause.pos_ not in {"VERB", "AUX"}:
+            clause = clause.head
+        tokens = [t for t in clause.subtree if not (according.left_edge.i <= t.i <= according.right_edge.i)]
+        tokens = [t for t in tokens if self.units[number].start <= t.i < self.units[number].end]
+        while tokens and (tokens[0].is_punct and tokens[0].text not in {'"', "“"}):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in {'"', "”"}:
+            tokens = tokens[:-1]
+        if len(tokens) < 3:
+            return None
+        return self._make(source, "reports", "according to", according.i, tokens[0].i, tokens[-1].i + 1, False, number)
+
+    def _speaker(self, verb: Token) -> Token | None:
+        """The head of the speaker's noun phrase."""
+        for child in verb.children:
+            if child.dep_ == "agent":  # "… was denied by X"
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if any(c.dep_ == "nsubjpass" for c in verb.children) or any(c.dep_ == "auxpass" for c in verb.children):
+            return None  # a passive without an agent: nobody is named
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "csubj"}), None)
+        if subject is not None:
+            if subject.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
+                return verb.head  # "X, who denied …": the relative clause's antecedent
+            if subject.dep_ == "csubj" or subject.pos_ not in {"NOUN", "PROPN", "PRON"} or subject.lower_ in {"i", "we", "you", "there"}:
+                return None
+            if subject.lower_ == "it" and verb.lemma_ in {"say", "report", "claim", "allege", "estimate", "believe", "think"} and any(
+                c.dep_ in {"ccomp"} for c in verb.children
+            ) and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
+                return None  # "it is said that …"
+            return subject
+        if verb.dep_ in _FOLLOWERS and verb.head is not verb:
+            head = verb.head
+            if verb.dep_ == "acl" and head.dep_ in {"dobj", "pobj", "attr"}:
+                head = head.head  # "… issued a statement refuting …"
+            if verb.dep_ == "relcl":
+                return None
+            if head.pos_ in {"VERB", "AUX"} and head is not verb:
+                return self._speaker(head)
+        return None
+
+    def _content(self, verb: Token, entry: ReportingVerb, speaker: Token) -> tuple[int, int, bool] | None:
+        """[start, end) token offsets of what was said, and whether it is a quotation.
+
+        The content runs from the start of the verb's complement (a clause, or for verbs such as
+        "deny" an object) to the end of the verb's phrase, stopping before an aside that carries a
+        claim of its own (", saying …", "and added …", "according to …")."""
+        children = [c for c in verb.children if c.i != speaker.i and not speaker.left_edge.i <= c.i <= speaker.right_edge.i]
+        passive_subject = next((c for c in children if c.dep_ == "nsubjpass"), None)
+        if passive_subject is not None:
+            return self._trim(list(passive_subject.subtree))
+        clause = next((c for c in children if c.dep_ in {"ccomp", "xcomp"} and not self._is_participle_aside(c)), None)
+        if clause is not None and clause.i < verb.i:
+            return self._quotation(verb) or self._trim(list(clause.subtree))
+        right = [c for c in children if c.i > verb.i]
+        start = None
+        if clause is not None:
+            start = clause.left_edge
+        elif entry.frame == "clause":
+            # The parser may hang "that" anywhere; it still opens what was said ("reported the previous day that …").
+            start = next((t for c in right for t in c.subtree if t.lower_ == "that" and t.dep_ not in {"det", "nsubj", "nsubjpass"}), None)
+        elif entry.frame == "object" or entry.stance != "asserts":
+            first = next((c for c in right if c.dep_ in {"dobj", "attr", "oprd", "acomp", "dative", "prep", "pcomp"}
+                          and not (entry.partner and c.lemma_.lower() == entry.partner)), None)
+            if first is not None and not (first.dep_ == "prep" and first.lower_ in {"on", "in", "at", "during", "after", "before"}):
+                start = first.left_edge
+        if start is None:
+            quotation = self._quotation(verb)
+            if quotation is not None and (entry.frame == "clause" or not right):
+                return quotation
+            return None
+        end = verb.right_edge.i + 1
+        for child in right:
+            if child.i > start.i and (self._is_aside(child) or child.text == ";"
+                                      or child.lower_ == "according" or child.dep_ == "advcl" and child.tag_ == "VBG"):
+                end = min(end, child.left_edge.i)
+        unit = self.units[self.resolver._unit_of[verb.i]]
+        end = min(end, unit.end)
+        tokens = list(self.doc[start.i:end])
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ != "that":
+            return None
+        return self._trim(tokens)
+
+    def _quotation(self, verb: Token) -> tuple[int, int, bool] | None:
+        """The quotation next to ``verb`` in its unit: the one just before it ('"…," he said') or
+        right after it ('he said: "…"'); in a multi-sentence unit, all of its quoted text."""
+        unit = self.units[self.resolver._unit_of[verb.i]]
+        quoted = [t for t in unit if self.quoted[t.i]]
+        if not quoted:
+            return None
+        before = [t for t in quoted if t.i < verb.i]
+        after = [t for t in quoted if t.i > verb.i]
+        run = before if before and (not after or verb.i - before[-1].i <= after[0].i - verb.i) else after
+        if not run or abs((run[-1].i if run is before else run[0].i) - verb.i) > 8:
+            return None
+        start, end = run[0].i, run[-1].i + 1
+        while end > start and self.doc[end - 1].is_punct and self.doc[end - 1].text in {",", "."}:
+            end -= 1
+        return (start, end, True) if end - start >= 2 else None
+
+    def _is_aside(self, token: Token) -> bool:
+        return self._is_participle_aside(token) or token.dep_ in {"conj", "cc"} and token.pos_ in {"VERB", "AUX"}
+
+    @staticmethod
+    def _is_participle_aside(token: Token) -> bool:
+        return token.tag_ == "VBG" and token.dep_ == "advcl" and any(t.text == "," for t in token.doc[max(0, token.i - 2):token.i])
+
+    def _trim(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (tokens[0].is_punct or tokens[0].is_space):
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in {'"', "”"}:
+            tokens = tokens[:-1]
+        marks = [t for t in tokens if t.text in {'"', "“", "”"}]
+        if len(marks) % 2:  # a quotation cut at its end: take its closing mark, or drop the opening one
+            following = self.doc[tokens[-1].i + 1] if tokens[-1].i + 1 < len(self.doc) else None
+            if following is not None and following.text in {'"', "”"}:
+                tokens.append(following)
+            elif tokens[-1].text in {'"', "”"}:
+                tokens.pop()
+        if not tokens:
+            return None
+        quoted = all(self.quoted[t.i] for t in tokens if not t.is_punct)
+        return tokens[0].i, tokens[-1].i + 1, quoted
+
+    # -- building and refining -------------------------------------------------------------
+
+    def _make(self, head: Token, stance: str, verb: str, verb_i: int, start: int, end: int, quoted: bool, number: int) -> Claim | None:
+        phrase = self._phrase(head)
+        mention = text_of(self.doc[phrase[0].i:phrase[-1].i + 1]).strip(" ,")
+        resolution = self.resolver.resolve(head)
+        party = resolution.party or self.resolver.affiliation(head)
+        if head.lower_ in {"he", "she", "it", "they"}:
+            speaker = resolution.party or resolution.text or mention
+        else:
+            speaker = mention
+        content = text_of(self.doc[start:end])
+        if len(content) < 2:
+            return None
+        return Claim(
+            speaker=speaker, party=party, stance=stance, verb=verb, content=content,
+            sentence=text_of(self.units[number]), index=number, quoted=quoted, mention=mention,
+            resolution=resolution.how, mention_span=(phrase[0].i, phrase[-1].i + 1), content_span=(start, end),
+            verb_token=verb_i,
+        )
+
+    def _phrase(self, head: Token) -> list[Token]:
+        """The speaker's noun phrase: compounds, titles, "of"/"for" phrases ("Lt Col Eric Schnaible
+        of the PCO"), and an apposition only when the head itself is no name ("the spokesman, John
+        Smith"); without relative clauses, participle asides ("owned by …") or parentheses."""
+        named = self.resolver.party_of(head) is not None and head.i in self.resolver.owner
+        drop = {"relcl", "acl", "punct", "advmod", "cc", "conj"} | ({"appos"} if named else set())
+        keep = [head]
+        for child in head.children:
+            if child.dep_ in drop:
+                continue
+            keep.extend(child.subtree)
+        keep.sort(key=lambda t: t.i)
+        run = [t for t in keep if keep[0].i <= t.i]
+        # Contiguous from the head's left edge; an apposition's commas come back only inside.
+        tokens = list(self.doc[run[0].i:run[-1].i + 1])
+        if any(t.i not in {k.i for k in keep} and not t.is_punct for t in tokens) or len(tokens) > 14:
+            left = [t for t in keep if t.i <= head.i]
+            tokens = list(self.doc[left[0].i:head.i + 1])
+        return [t for t in tokens if not (t.is_punct and t.i in {tokens[0].i, tokens[-1].i})] or [head]
+
+    def _refine(self, claim: Claim, claims: list[Claim]) -> str:
+        """Stances the verb alone gets wrong: "That is untrue," he said (a denial); rejecting a bill
+        (a decision, not a denial); condemning an accusation "as groundless" (a denial); a negated
+        statement answering another party's claim (a rebuttal)."""
+        content = self.doc[claim.content_span[0]:claim.content_span[1]]
+        lemmas = {t.lemma_.lower() for t in content}
+        root = content.root
+        if claim.stance == "asserts" and lemmas & _REBUTTAL_WORDS and root.lemma_ == "be" and not any(t.lower_ in {"if", "whether", "unless"} for t in content):
+            return "denies"
+        if claim.stance == "denies" and root.lemma_.lower() in _DECISIONS and root.i == claim.content_span[0] + sum(
+            1 for t in content if t.i < root.i and t.dep_ in {"det", "poss", "amod", "compound", "nummod"}
+        ):
+            return "asserts"
+        if claim.stance in {"condemns", "asserts"} and root.lemma_.lower() in _ACCUSATIONS and any(
+            t.lower_ == "as" for t in self.doc[claim.content_span[1]:self.units[claim.index].end]
+        ) | any(t.lower_ == "as" for t in content):
+            return "denies"
+        if claim.stance == "asserts" and claim.party and any(t.dep_ == "neg" and t.head.i == root.i for t in content):
+            own = {t.lemma_.lower() for t in content if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"} and not t.is_stop}
+            for other in claims:
+                if other.index < claim.index and other.party and other.party != claim.party:
+                    theirs = {t.lemma_.lower() for t in self.doc[other.content_span[0]:other.content_span[1]]
+                              if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"} and not t.is_stop}
+                    if len(own & theirs) >= (2 if other.stance in {"accuses", "condemns", "reports"} else 3):
+                        return "denies"
+        return claim.stance

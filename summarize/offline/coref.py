@@ -1,0 +1,287 @@
+"""Who the article's parties are, and who "he", "it", "they", "the firm" and "the minister" are.
+
+Parties come from spaCy's entities, merged under one canonical name per person ("Mr Ebbers",
+"Ebbers" -> "Bernie Ebbers" when the article names one Ebbers) or organisation ("Wagner" -> "the
+Wagner Group" when that is the only longer form).
+
+Resolution is salience-based and conservative, because a quotation given to the wrong party is
+worse than an unresolved pronoun: a pronoun looks back at most three units for the subjects of
+their main clauses (never an object, never a name inside a quotation) that agree with it in type
+(PERSON for he/she; ORG, GPE or NORP for it/they) and in gender where a title tells it ("Mr",
+"Mrs"). The nearest unit with such a subject decides; if it offers two different parties, or its
+subject is someone the article does not name ("the correspondent"), the pronoun stays unresolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from summarize.offline.lexicon import PRONOUNS, speaker_nouns, titles
+from summarize.offline.reading import Party
+from summarize.offline.units import text_of
+
+PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+SUBJECTS = {"nsubj", "nsubjpass"}
+_WINDOW = 3
+
+
+@dataclass
+class Resolution:
+    """What a mention refers to: a party name, or a description when the article names nobody."""
+
+    party: str | None
+    text: str | None
+    how: str
+
+
+def _strip(span: Span) -> list[Token]:
+    """An entity's tokens without a leading "the", a title ("Mr", "Dr") or a trailing "'s"."""
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ == "the" or tokens[0].lower_.rstrip(".") in titles()):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].tag_ == "POS" or tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _gender(span: Span) -> str | None:
+    doc = span.doc
+    before = [t for t in doc[max(0, span.start - 2):span.end] if t.lower_.rstrip(".") in titles()]
+    for token in before:
+        gender = titles()[token.lower_.rstrip(".")]
+        if gender:
+            return gender
+    return None
+
+
+def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
+    """The article's parties, and for each token inside a party's mention, that party's name."""
+    people: dict[str, list[Span]] = {}  # surname -> mentions
+    others: dict[str, list[Span]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in PARTY_LABELS:
+            continue
+        tokens = _strip(ent)
+        if not tokens:
+            continue
+        key = tokens[-1].lower_ if ent.label_ == "PERSON" else text_of(tokens).lower()
+        (people if ent.label_ == "PERSON" else others).setdefault(key, []).append(ent)
+    # A surname that spaCy labelled ORG or GPE elsewhere ("Kirby said") is the person.
+    for key in [k for k in others if k in people and " " not in k]:
+        people[key].extend(others.pop(key))
+    parties: list[Party] = []
+    owner: dict[int, str] = {}
+    for key, mentions in people.items():
+        full = {text_of(_strip(m)) for m in mentions if len(_strip(m)) > 1}
+        if len(full) > 1 and len({tuple(t.lower_ for t in _strip(m)[:-1]) for m in mentions if len(_strip(m)) > 1}) > 1:
+            # Two people share the surname ("Tony Blair", "Cherie Blair"): full forms stand alone,
+            # a bare "Blair" belongs to nobody.
+            for mention in mentions:
+                if len(_strip(mention)) > 1:
+                    _add(parties, owner, text_of(_strip(mention)), "PERSON", mention)
+            continue
+        name = max(full, key=len) if full else text_of(_strip(mentions[0]))
+        for mention in mentions:
+            _add(parties, owner, name, "PERSON", mention)
+    longer = {k: v for k, v in others.items()}
+    for key, mentions in others.items():
+        # "Wagner" inside exactly one longer organisation name ("Wagner Group") is that organisation.
+        homes = [k for k in longer if k != key and f" {key} " in f" {k} " and longer[k][0].label_ == mentions[0].label_]
+        home = homes[0] if len(homes) == 1 else key
+        name = text_of(_strip(longer[home][0]))
+        for mention in mentions:
+            _add(parties, owner, name, mentions[0].label_, mention)
+    return parties, owner
+
+
+def _add(parties: list[Party], owner: dict[int, str], name: str, label: str, mention: Span) -> None:
+    party = next((p for p in parties if p.name == name), None)
+    if party is None:
+        party = Party(name=name, label=label)
+        parties.append(party)
+    form = text_of(mention)
+    if form not in party.forms:
+        party.forms.append(form)
+    if label == "PERSON" and party.gender is None:
+        party.gender = _gender(mention)
+    for token in mention:
+        owner[token.i] = name
+
+
+class Resolver:
+    """Resolves speaker mentions of one article; see the module docstring for the rules."""
+
+    def __init__(self, doc: Doc, units: list[Span], parties: list[Party], owner: dict[int, str], quoted: list[bool]) -> None:
+        self.doc, self.units, self.owner, self.quoted = doc, units, owner, quoted
+        self.parties = {p.name: p for p in parties}
+        self._unit_of = {}
+        for number, unit in enumerate(units):
+            for token in unit:
+                self._unit_of[token.i] = number
+        self._memo: dict[int, Resolution] = {}
+
+    # -- what a noun phrase is -------------------------------------------------------------
+
+    def party_of(self, head: Token) -> str | None:
+        """The party a noun phrase headed by ``head`` names: its own entity, or one in apposition."""
+        if head.i in self.owner:
+            return self.owner[head.i]
+        for child in head.children:
+            if child.dep_ == "appos" and child.i in self.owner and not self.quoted[child.i]:
+                return self.owner[child.i]
+        return None
+
+    def affiliation(self, head: Token) -> str | None:
+        """The party a role belongs to: "a Sony spokesman", "the ministry's spokesperson", "a spokesman for X"."""
+        for child in head.children:
+            if child.dep_ in {"compound", "poss", "nmod"} and child.i in self.owner:
+                return self.owner[child.i]
+            if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
+                for grand in child.children:
+                    if grand.dep_ == "pobj" and grand.i in self.owner:
+                        return self.owner[grand.i]
+        return None
+
+    def kind(self, head: Token) -> str | None:
+        """"person", "org", "place" or None for the phrase headed by ``head``."""
+        party = self.party_of(head)
+        if party is not None:
+            label = self.parties[party].label
+            return {"PERSON": "person", "ORG": "org", "NORP": "org"}.get(label, "place")
+        if head.lower_ in PRONOUNS:
+            return PRONOUNS[head.lower_][0]
+        return speaker_nouns().get(head.lemma_.lower())
+
+    # -- resolution ------------------------------------------------------------------------
+
+    def resolve(self, head: Token) -> Resolution:
+        """What the speaker phrase headed by ``head`` refers to."""
+        if head.i not in self._memo:
+            self._memo[head.i] = self._resolve(head)
+        return self._memo[head.i]
+
+    def _resolve(self, head: Token) -> Resolution:
+        party = self.party_of(head)
+        if party is not None:
+            return Resolution(party, party, "name")
+        lower = head.lower_
+        if lower in PRONOUNS and head.tag_ in {"PRP"}:
+            return self._pronoun(head)
+        role = speaker_nouns().get(head.lemma_.lower())
+        if role and any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in head.children) and not self.affiliation(head):
+            return self._description(head, role)
+        return Resolution(self.affiliation(head), None, "description")
+
+    def _subjects(self, unit: Span) -> list[Token]:
+        """Subjects of the unit's main clauses (the root and verbs coordinated with it), outside quotations."""
+        from summarize.offline.lexicon import reporting_verbs
+
+        main = [t for t in unit if t.dep_ == "ROOT"]
+        main += [t for t in unit if t.dep_ == "conj" and t.head in main and t.pos_ in {"VERB", "AUX"}]
+        # Speakers are salient wherever the parser puts their verb ("X told reporters …, Y reported").
+        main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]]
+        return [c for verb in main for c in verb.children if c.dep_ in SUBJECTS and not self.quoted[c.i]]
+
+    def _pronoun(self, pronoun: Token) -> Resolution:
+        kind, gender = PRONOUNS[pronoun.lower_]
+        start = self._unit_of.get(pronoun.i, 0)
+        for number in range(start - 1, max(-1, start - 1 - _WINDOW), -1):
+            fits: dict[str, Token] = {}
+            blocked = None
+            for subject in self._subjects(self.units[number]):
+                verdict = self._fits(subject, pronoun.lower_, kind, gender)
+                if verdict is None:
+                    continue
+                if isinstance(verdict, Resolution):
+                    if verdict.party is None:
+                        blocked = verdict
+                        continue
+                    fits[verdict.party] = subject
+            if len(fits) == 1 and blocked is None:
+                name = next(iter(fits))
+                return Resolution(name, name, f"{pronoun.lower_}: subject of sentence {number + 1}")
+            if len(fits) > 1:
+                return Resolution(None, None, f"unresolved: {' and '.join(sorted(fits))} both fit")
+            if blocked is not None:
+                # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
+                return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
+        return Resolution(None, None, "unresolved: no subject that fits nearby")
+
+    def _fits(self, subject: Token, pronoun: str, kind: str, gender: str | None) -> Resolution | None:
+        """A subject's verdict for a pronoun: a Resolution naming a party (fits), a Resolution
+        without one (someone fits whom the article does not name: the pronoun must stay as it is),
+        or None (does not fit)."""
+        party = self.party_of(subject)
+        if party is not None:
+            label = self.parties[party].label
+            if kind == "person" and label == "PERSON":
+                known = self.parties[party].gender
+                return Resolution(party, party, "name") if known in {None, gender} else None
+            if kind == "org" and label in {"ORG", "GPE", "NORP"}:
+                return Resolution(party, party, "name")
+            if kind == "group" and label in {"ORG", "NORP"}:
+                return Resolution(party, party, "name")
+            if kind == "org" and label != "PERSON":
+                return Resolution(None, text_of(subject.subtree), "a subject of another kind")
+            return None
+        if subject.lower_ == pronoun:
+            if subject.i == self._unit_start(subject):
+                pass
+            earlier = self.resolve(subject)
+            return earlier if earlier.party else Resolution(None, None, f"'{pronoun}' before it is unresolved")
+        if subject.lower_ in PRONOUNS or subject.pos_ == "PRON":
+            return None  # another pronoun, or "who", "this"
+        role = speaker_nouns().get(subject.lemma_.lower())
+        if kind == "person":
+            if role == "person":
+                return Resolution(None, self.description(subject), f"its antecedent '{self.description(subject)}' is not a named party")
+            if subject.pos_ == "PROPN":
+                return Resolution(None, None, f"'{text_of(subject.subtree)}' may be a person the tagger did not name")
+            return None  # "the tackle was terrible": not a person
+        if kind == "group" and subject.tag_ in {"NNS", "NNPS"}:
+            return Resolution(None, self.description(subject), f"its antecedent '{self.description(subject)}' is not a named party")
+        if subject.pos_ in {"NOUN", "PROPN"}:
+            # "The report said … It added": "it" may be the report; an org noun chains to its own resolution.
+            if role == "org":
+                earlier = self.resolve(subject)
+                if earlier.party:
+                    return earlier
+            return Resolution(None, text_of(subject.subtree), f"'{text_of(subject.subtree)}' may be what '{pronoun}' is")
+        return None
+
+    def description(self, head: Token) -> str:
+        """A short description of an unnamed antecedent: its words up to the head ("US officials")."""
+        left = [t for t in head.subtree if t.i <= head.i]
+        return text_of(self.doc[left[0].i:head.i + 1])
+
+    def _unit_start(self, token: Token) -> int:
+        return self.units[self._unit_of.get(token.i, 0)].start
+
+    def _description(self, head: Token, role: str) -> Resolution:
+        """"the firm" -> the organisation the nearby units make their subject; "the minister" -> the
+        one person the article gives that title."""
+        lemma = head.lemma_.lower()
+        if role == "person":
+            holders = {
+                self.owner[t.i] for t in self.doc
+                if t.i in self.owner and self.parties[self.owner[t.i]].label == "PERSON" and not self.quoted[t.i]
+                and any(c.lemma_.lower() == lemma and c.dep_ in {"compound", "appos", "amod"} for c in list(t.children) + [t.head] if c.i not in self.owner)
+            }
+            if len(holders) == 1:
+                name = holders.pop()
+                return Resolution(name, name, f"the {lemma}: the only {lemma} the article names")
+            return Resolution(None, None, f"unresolved: the article names {len(holders) or 'no'} {lemma}s")
+        start = self._unit_of.get(head.i, 0)
+        for number in range(start, max(-1, start - 1 - _WINDOW), -1):
+            orgs = {
+                self.owner[s.i] for s in self._subjects(self.units[number])
+                if s.i in self.owner and s.i < head.i and self.parties[self.owner[s.i]].label == "ORG"
+            }
+            if len(orgs) == 1:
+                name = orgs.pop()
+                return Resolution(name, name, f"the {lemma}: subject of sentence {number + 1}")
+            if len(orgs) > 1:
+                break
+        return Resolution(None, None, f"unresolved: no single organisation nearby for 'the {lemma}'")

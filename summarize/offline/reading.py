@@ -1,0 +1,127 @@
+"""One article read once: its parse, sentence units, parties and claims, shared by summary and answers.
+
+A :class:`Reading` is what the offline engine's summary (:mod:`.summary`) and answers (:mod:`.answers`)
+are built from. It comes from one spaCy parse of the article (:mod:`.nlp`) with the project's two
+components on top: coreference (:mod:`.coref`, ``Token._.refers_to``) and attribution
+(:mod:`.claims`, ``Doc._.claims``).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+
+@dataclass
+class Party:
+    """A person, organisation or place the article names, under one canonical name
+    ("Bernie Ebbers" for "Mr Ebbers", "Ebbers" and "Bernard Ebbers")."""
+
+    name: str
+    label: str  # spaCy entity label: PERSON, ORG, GPE, NORP, LOC, FAC
+    #: "m", "f" or None, from titles the article uses ("Mr", "Mrs") — never guessed from the name.
+    gender: str | None = None
+    #: Every surface form the article uses for it.
+    forms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """One attributed statement: who (``speaker``) said what (``content``) with which ``stance``.
+
+    ``mention`` is the speaker as the sentence names it ("he", "the firm", "Mr Ebbers");
+    ``speaker`` is who that is, readable ("Bernie Ebbers"), or the mention itself when it could not
+    be resolved; ``party`` is the canonical :class:`Party` name, or None. ``resolution`` says how the
+    mention was resolved ("name", "pronoun: subject of sentence 3", "unresolved: …")."""
+
+    speaker: str
+    party: str | None
+    stance: str
+    verb: str
+    content: str
+    sentence: str
+    index: int
+    quoted: bool = False
+    mention: str = ""
+    resolution: str = "name"
+    #: Token offsets in the article's Doc: [start, end) of the speaker mention and of the content,
+    #: and the reporting verb's first token. Not part of the output contract.
+    mention_span: tuple[int, int] = field(default=(0, 0), repr=False)
+    content_span: tuple[int, int] = field(default=(0, 0), repr=False)
+    verb_token: int = field(default=0, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for private in ("mention_span", "content_span", "verb_token"):
+            del data[private]
+        return data
+
+
+@dataclass
+class Reading:
+    """An article as the offline engine sees it."""
+
+    doc: Doc
+    #: Sentence units: spaCy sentences, except that a quotation running over several sentences is one unit.
+    units: list[Span]
+    parties: list[Party]
+    claims: list[Claim]
+    #: Token index -> the party whose mention holds that token.
+    owner: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> list[str]:
+        """The units as whitespace-normalised text."""
+        return [" ".join(u.text.split()) for u in self.units]
+
+    def unit_of(self, token_index: int) -> int:
+        """The index of the unit holding the token at ``token_index``."""
+        for number, unit in enumerate(self.units):
+            if unit.start <= token_index < unit.end:
+                return number
+        return len(self.units) - 1
+
+    def party(self, name: str | None) -> Party | None:
+        return next((p for p in self.parties if p.name == name), None) if name else None
+
+
+class ReadingCache:
+    """Readings of the last few article texts, so a summary and its answers read the text once."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Reading] = OrderedDict()
+
+    def get(self, text: str) -> Reading:
+        return self.get_many([text])[0]
+
+    def get_many(self, texts: list[str]) -> list[Reading]:
+        """Readings for ``texts``, parsing the missing ones together in batches."""
+        from summarize.offline import nlp
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._items]
+        for text, doc in zip(missing, nlp.parse_many(missing)):
+            self._put(text, read_doc(doc))
+        out = []
+        for text in texts:
+            reading = self._items.get(text)
+            if reading is None:  # evicted by a huge batch
+                reading = read_doc(nlp.parse(text))
+                self._put(text, reading)
+            self._items.move_to_end(text)
+            out.append(reading)
+        return out
+
+    def _put(self, text: str, reading: Reading) -> None:
+        self._items[text] = reading
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def read_doc(doc: Doc) -> Reading:
+    """The Reading of a parsed article (the components have already run on ``doc``)."""
+    return Reading(doc=doc, units=list(doc._.units), parties=list(doc._.parties), claims=list(doc._.claims), owner=dict(doc._.owner))

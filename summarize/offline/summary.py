@@ -1,0 +1,290 @@
+"""Neutral extractive summaries, faithful by construction.
+
+Which units: the lede; each party's first denial, with the claim it answers and the denier's own
+account right after it; a party the lede or an accusation targets gets its reply in; then other
+parties' reactions (accusations, condemnations, concern, confirmations, reports); then the units
+closest to the top and to the title, never one that states a denied claim as bare fact, needs the
+sentence before it, or quotes someone it does not name.
+
+How they are written: every summary sentence is a source unit or a contiguous part of one (a
+leading "However," or a trailing ", saying …" may go; a long unit may be cut to its claim, "X said
+…"), with every quotation whole. The one change of words allowed: a speaker pronoun whose
+resolution is unambiguous becomes the name, when the sentence it pointed back to is not right
+before it in the summary; a bare surname becomes the full name at its first appearance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from summarize.offline.lexicon import PRONOUNS
+from summarize.offline.reading import Claim, Reading
+
+_QUOTES = {'"', "“", "”", "``", "''"}
+_ANSWERING = {"asserts", "accuses", "reports", "confirms"}
+_REACTIONS = ("accuses", "condemns", "expresses_concern", "confirms", "reports", "asserts")
+_POINTING = {"this", "these", "those", "such", "that"}
+
+
+@dataclass
+class Drafted:
+    text: str
+    cut: bool
+    units: list[int]
+
+
+def _key(claim: Claim) -> str:
+    return claim.party or claim.speaker
+
+
+def _content_lemmas(reading: Reading, start: int, end: int) -> set[str]:
+    return {t.lemma_.lower() for t in reading.doc[start:end] if t.is_alpha and not t.is_stop}
+
+
+class Summarizer:
+    """Writes the offline summary of one Reading within ``max_words``."""
+
+    def __init__(self, reading: Reading, max_words: int, title: str | None = None) -> None:
+        self.reading, self.max_words, self.title = reading, max_words, title
+        self.by_unit: dict[int, list[Claim]] = {}
+        for claim in reading.claims:
+            self.by_unit.setdefault(claim.index, []).append(claim)
+
+    # -- what goes in ----------------------------------------------------------------------
+
+    def select(self) -> tuple[list[int], set[int]]:
+        """Unit indices in priority order, and the core ones among them."""
+        claims = self.reading.claims
+        order: list[int] = [0]
+        seen: set[str] = set()
+        for claim in (c for c in claims if c.stance == "denies"):
+            if _key(claim) in seen:
+                continue
+            seen.add(_key(claim))
+            answered = self._answered_by(claim)
+            if answered is not None:
+                order.append(answered)
+            order.append(claim.index)
+            follow = [c for c in claims if c.index == claim.index + 1 and _key(c) == _key(claim)]
+            if follow and follow[0].stance in {"asserts", "reports"}:
+                order.append(follow[0].index)
+        order += self._replies(set(order))
+        core = set(order)
+        spoken = {_key(c) for c in claims if c.index in core}
+        for stance in _REACTIONS:
+            for claim in claims:
+                if claim.stance == stance and _key(claim) not in spoken:
+                    spoken.add(_key(claim))
+                    order.append(claim.index)
+        order += self._context(set(order))
+        return list(dict.fromkeys(order)), core
+
+    def _answered_by(self, denial: Claim) -> int | None:
+        """The unit with the claim a denial answers: another party's assertion, accusation or
+        report sharing most content words with it (an earlier one wins a tie); for a short denial
+        ("denied that account") the latest such claim before it."""
+        others = [c for c in self.reading.claims if _key(c) != _key(denial) and c.stance in _ANSWERING and c.index != denial.index]
+        wanted = _content_lemmas(self.reading, *denial.content_span)
+        if len(wanted) <= 1:
+            earlier = [c for c in others if c.index < denial.index]
+            return earlier[-1].index if earlier else None
+        best, best_key = None, (1, 0)
+        for claim in others:
+            key = (len(wanted & _content_lemmas(self.reading, *claim.content_span)), -claim.index)
+            if key > best_key:
+                best, best_key = claim.index, key
+        return best
+
+    def _replies(self, taken: set[int]) -> list[int]:
+        """Right of reply: a party named in the lede or in an accusation, that speaks later, gets
+        its first statement in."""
+        replies = []
+        for attack in (c for c in self.reading.claims if c.index == 0 or c.stance in {"accuses", "condemns"}):
+            content = self.reading.doc[attack.content_span[0]:attack.content_span[1]]
+            named = {self.reading.owner.get(t.i) or t._.refers_to for t in content} - {None, attack.party}
+            for party in named:
+                answer = next((c for c in self.reading.claims if c.party == party and c.index > attack.index), None)
+                if answer is not None and answer.index not in taken and answer.index not in replies:
+                    replies.append(answer.index)
+        return replies
+
+    def _context(self, taken: set[int]) -> list[int]:
+        """Other units that may fill the budget, top and title first."""
+        denied = [_content_lemmas(self.reading, *c.content_span) for c in self.reading.claims if c.stance == "denies"]
+        attributed = set(self.by_unit)
+        title: set[str] = set()
+        if self.title:
+            from summarize.offline import nlp
+
+            title = {t.lemma_.lower() for t in nlp.parse(self.title) if t.is_alpha and not t.is_stop}
+        scored = []
+        for index, unit in enumerate(self.reading.units):
+            if index in taken or self._leans_back(index):
+                continue
+            if index not in attributed and any(t.text in _QUOTES for t in unit):
+                continue  # a quotation whose speaker this unit does not name
+            words = {t.lemma_.lower() for t in unit if t.is_alpha and not t.is_stop}
+            if index not in attributed and any(d and len(d & words) / len(d) >= 0.5 for d in denied):
+                continue  # a contested claim stated as bare fact
+            scored.append((-2 * len(words & title) + 0.5 * index, index))
+        return [index for _, index in sorted(scored)]
+
+    def _leans_back(self, index: int) -> bool:
+        """Does the unit need the one before it: an unresolved pronoun subject, "this …", "such …"?"""
+        unit = self.reading.units[index]
+        first = next((t for t in unit if not t.is_punct), None)
+        if first is None:
+            return True
+        if first.lower_ in _POINTING and first.dep_ in {"det", "nsubj", "nsubjpass"}:
+            return True
+        for token in unit:
+            if token.dep_ in {"nsubj", "nsubjpass"} and token.lower_ in PRONOUNS and not self.reading.doc._.quoted[token.i]:
+                if token._.refers_to is None and token.head.dep_ == "ROOT":
+                    return True
+        return False
+
+    # -- how it is written -----------------------------------------------------------------
+
+    def draft(self) -> Drafted:
+        if not self.reading.units:
+            return Drafted("", False, [])
+        if not self.reading.claims:
+            return self._compose(list(range(len(self.reading.units))), {0}, contiguous=True)
+        order, core = self.select()
+        return self._compose(order, core)
+
+    def _compose(self, order: list[int], core: set[int], contiguous: bool = False) -> Drafted:
+        """Fit units into the word budget in priority order, each as written or shorter; print them
+        in article order. Only a core unit may squeeze those already in."""
+        ranges: dict[int, tuple[int, int]] = {}
+        for index in order:
+            if index not in core and index - 1 not in ranges and self._leans_back(index):
+                continue
+            placed = False
+            for option in self._options(index):
+                if self._words({**ranges, index: option}) <= self.max_words:
+                    ranges[index], placed = option, True
+                    break
+            if not placed and index in core and ranges:
+                squeezed = {i: self._options(i)[-1] for i in ranges}
+                option = self._options(index)[-1]
+                if self._words({**squeezed, index: option}) <= self.max_words:
+                    ranges, placed = {**squeezed, index: option}, True
+            if contiguous and not placed and ranges:
+                break
+            if self._words(ranges) >= self.max_words - 5:
+                break
+        cut = False
+        if not ranges:  # the lede alone is over budget
+            start, end = self._options(order[0])[-1]
+            tokens = [t for t in self.reading.doc[start:end] if not t.is_space][: self.max_words]
+            text = "".join(t.text_with_ws for t in tokens).strip().rstrip(",;:") + " …"
+            return Drafted(text, True, [order[0]])
+        text = self._assemble(ranges)
+        while len(text.split()) > self.max_words and len(ranges) > 1:
+            del ranges[next(i for i in reversed(order) if i in ranges and i != order[0])]
+            text = self._assemble(ranges)
+        return Drafted(text, cut, sorted(ranges))
+
+    def _options(self, index: int) -> list[tuple[int, int]]:
+        """Token ranges for a unit, longest first: as written; without a leading connective or
+        adverbial; also without a trailing participle aside; its claim alone ("X said …")."""
+        unit = self.reading.units[index]
+        start, end = unit.start, unit.end
+        options = [(start, end)]
+        opener = self._opener_end(index)
+        if opener is not None:
+            options.append((opener, end))
+        aside = self._aside_start(index)
+        if aside is not None and aside - options[-1][0] >= 8:
+            options.append((options[-1][0], aside))
+        for claim in self.by_unit.get(index, []):
+            first, last = claim.mention_span[0], claim.content_span[1]
+            if claim.mention_span[0] < claim.verb_token < claim.content_span[0] and first > start and last - first >= 5 and self._whole_quotes(first, last):
+                options.append((first, last))
+                break
+        return options
+
+    def _opener_end(self, index: int) -> int | None:
+        """"However, …", "In a statement on Friday, …", "But …": where the unit's main clause starts."""
+        unit = self.reading.units[index]
+        tokens = [t for t in unit]
+        if not tokens:
+            return None
+        if tokens[0].dep_ == "cc" and len(tokens) > 4:
+            return tokens[1].i
+        root = unit.root
+        for token in tokens[:12]:
+            if token.text == "," and token.head == root and token.i < root.i:
+                before = self.reading.doc[unit.start:token.i]
+                if all(t.head == root and t.dep_ in {"advmod", "prep", "npadvmod", "advcl", "cc"} or t.head.i < token.i and t.head.i >= unit.start and t.dep_ not in {"nsubj", "nsubjpass"} for t in before) \
+                        and not any(t.text in _QUOTES or t.lower_ == "according" for t in before):
+                    return token.i + 1
+                return None
+        return None
+
+    def _aside_start(self, index: int) -> int | None:
+        unit = self.reading.units[index]
+        root = unit.root
+        for child in root.children:
+            if child.i > root.i and child.dep_ == "advcl" and child.tag_ == "VBG":
+                comma = child.left_edge.i - 1
+                if comma > root.i and self.reading.doc[comma].text == "," and self._whole_quotes(unit.start, comma):
+                    return comma
+        return None
+
+    def _whole_quotes(self, start: int, end: int) -> bool:
+        marks = [t for t in self.reading.doc[start:end] if t.text in _QUOTES]
+        return len(marks) % 2 == 0
+
+    def _words(self, ranges: dict[int, tuple[int, int]]) -> int:
+        doc = self.reading.doc
+        return sum(sum(1 for t in doc[s:e] if not (t.is_punct or t.is_space)) for s, e in ranges.values())
+
+    def _assemble(self, ranges: dict[int, tuple[int, int]]) -> str:
+        """Render the kept ranges in article order, naming speakers the reader of the summary
+        could not otherwise identify."""
+        parts: list[str] = []
+        for index in sorted(ranges):
+            start, end = ranges[index]
+            names = {}
+            for claim in self.by_unit.get(index, []):
+                if start <= claim.mention_span[0] and claim.mention_span[1] <= end:
+                    name = self._naming(claim, index, ranges, " ".join(parts))
+                    if name:
+                        names[claim.mention_span] = name
+            parts.append(self._render(start, end, names))
+        return " ".join(parts)
+
+    def _naming(self, claim: Claim, index: int, ranges: dict[int, tuple[int, int]], before: str) -> str | None:
+        """The name to put in place of a claim's mention, or None to keep it as written."""
+        party = self.reading.party(claim.party)
+        if party is None or claim.speaker != party.name:
+            return None
+        mention = claim.mention
+        if mention.lower() in PRONOUNS:
+            source = claim.resolution.rsplit(" ", 1)[-1]
+            antecedent = int(source) - 1 if source.isdigit() else None
+            if antecedent is not None and antecedent in ranges and all(i in ranges for i in range(antecedent, index)):
+                return None  # the sentence it points back to is right there
+            return party.name if party.name not in before else party.name.split()[-1] if party.label == "PERSON" else party.name
+        if party.label == "PERSON" and party.name not in before and mention != party.name and mention.split()[-1] == party.name.split()[-1] \
+                and len(mention.split()) <= 2:
+            return party.name
+        return None
+
+    def _render(self, start: int, end: int, names: dict[tuple[int, int], str]) -> str:
+        doc = self.reading.doc
+        out: list[str] = []
+        position = start
+        for (m_start, m_end), name in sorted(names.items()):
+            out.append(doc[position:m_start].text_with_ws)
+            out.append(name + doc[m_end - 1].whitespace_)
+            position = m_end
+        out.append(doc[position:end].text)
+        text = " ".join("".join(out).split())
+        if text and text[-1] not in ".!?\"”’'":
+            text = text.rstrip(",;:") + "."
+        return text[:1].upper() + text[1:]
