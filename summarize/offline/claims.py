@@ -121,18 +121,25 @@ class Attribution:
                 return verb.head  # "X, who denied …": the relative clause's antecedent
             if subject.dep_ == "csubj" or subject.pos_ not in {"NOUN", "PROPN", "PRON"} or subject.lower_ in {"i", "we", "you", "there"}:
                 return None
+            if subject.lower_ == "it" and verb.lemma_ == "be":
+                return None  # "it has been a strange week": no one
             if subject.lower_ == "it" and verb.lemma_ in {"say", "report", "claim", "allege", "estimate", "believe", "think"} and any(
                 c.dep_ in {"ccomp"} for c in verb.children
             ) and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
                 return None  # "it is said that …"
             return subject
-        if verb.dep_ in _FOLLOWERS and verb.head is not verb:
+        if verb.dep_ in _FOLLOWERS and verb.head is not verb and verb.dep_ != "relcl":
             head = verb.head
-            if verb.dep_ == "acl" and head.dep_ in {"dobj", "pobj", "attr"}:
-                head = head.head  # "… issued a statement refuting …"
-            if verb.dep_ == "relcl":
-                return None
-            if head.pos_ in {"VERB", "AUX"} and head is not verb:
+            if verb.dep_ == "acl":
+                # "a statement from X confirming …" is X's; "X issued a statement refuting …" is X's.
+                source = next((g for c in head.children if c.dep_ in {"prep", "agent"} and c.lower_ in {"from", "by"}
+                               for g in c.children if g.dep_ == "pobj"), None)
+                if source is not None:
+                    return source
+                if head.dep_ != "dobj":
+                    return None
+                head = head.head
+            if head.pos_ in {"VERB", "AUX"} and head is not verb and head.lemma_ != "be":
                 return self._speaker(head)
         return None
 
@@ -147,6 +154,8 @@ class Attribution:
         if passive_subject is not None:
             return self._trim(list(passive_subject.subtree))
         clause = next((c for c in children if c.dep_ in {"ccomp", "xcomp"} and not self._is_participle_aside(c)), None)
+        if clause is not None and clause.pos_ not in {"VERB", "AUX"} and not self.quoted[clause.i]:
+            clause = None  # "declare it bankrupt": a small clause, not something said
         if clause is not None and clause.i < verb.i:
             return self._quotation(verb) or self._trim(list(clause.subtree))
         right = [c for c in children if c.i > verb.i]
@@ -161,6 +170,12 @@ class Attribution:
                           and not (entry.partner and c.lemma_.lower() == entry.partner)), None)
             if first is not None and not (first.dep_ == "prep" and first.lower_ in {"on", "in", "at", "during", "after", "before"}):
                 start = first.left_edge
+        if start is None and entry.partner:
+            # "expressed concern that …" / "… over …": what the concern is about.
+            partner = next((c for c in children if c.lemma_.lower() == entry.partner), None)
+            about = [c for c in partner.children if c.dep_ in {"acl", "ccomp", "prep", "relcl"}] if partner is not None else []
+            if about:
+                return self._trim(list(self.doc[about[0].left_edge.i:partner.right_edge.i + 1]))
         if start is None:
             quotation = self._quotation(verb)
             if quotation is not None and (entry.frame == "clause" or not right):
@@ -187,10 +202,13 @@ class Attribution:
             return None
         before = [t for t in quoted if t.i < verb.i]
         after = [t for t in quoted if t.i > verb.i]
-        run = before if before and (not after or verb.i - before[-1].i <= after[0].i - verb.i) else after
-        if not run or abs((run[-1].i if run is before else run[0].i) - verb.i) > 8:
+        near_before = bool(before) and verb.i - before[-1].i <= 8
+        near_after = bool(after) and after[0].i - verb.i <= 8
+        if not (near_before or near_after):
             return None
-        start, end = run[0].i, run[-1].i + 1
+        # '"A," X said. "B."': both halves are X's; the span runs over the attribution between them.
+        start = before[0].i if near_before else after[0].i
+        end = (after[-1].i if near_after else before[-1].i) + 1
         while end > start and self.doc[end - 1].is_punct and self.doc[end - 1].text in {",", "."}:
             end -= 1
         return (start, end, True) if end - start >= 2 else None
@@ -206,7 +224,7 @@ class Attribution:
         tokens = sorted(tokens, key=lambda t: t.i)
         while tokens and (tokens[0].is_punct or tokens[0].is_space):
             tokens = tokens[1:]
-        while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in {'"', "”"}:
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "cc") and tokens[-1].text not in {'"', "”"}:
             tokens = tokens[:-1]
         marks = [t for t in tokens if t.text in {'"', "“", "”"}]
         if len(marks) % 2:  # a quotation cut at its end: take its closing mark, or drop the opening one

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarize.offline.lexicon import PRONOUNS, speaker_nouns, titles
+from summarize.offline.lexicon import FAMILY, PRONOUNS, speaker_nouns, titles
 from summarize.offline.reading import Party
 from summarize.offline.units import text_of
 
@@ -68,6 +68,11 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
             continue
         key = tokens[-1].lower_ if ent.label_ == "PERSON" else text_of(tokens).lower()
         (people if ent.label_ == "PERSON" else others).setdefault(key, []).append(ent)
+    # "Aston" where the article also says "Aston Martin" (an ORG): the single word is that organisation.
+    longer_names = {ent.text.split()[0].lower(): ent.label_ for ent in doc.ents
+                    if ent.label_ not in {"PERSON", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"} and len(ent) > 1}
+    for key in [k for k, v in people.items() if all(len(_strip(m)) == 1 for m in v) and k in longer_names]:
+        people.pop(key)
     # A surname that spaCy labelled ORG or GPE elsewhere ("Kirby said") is the person.
     for key in [k for k in others if k in people and " " not in k]:
         people[key].extend(others.pop(key))
@@ -175,89 +180,114 @@ class Resolver:
         return Resolution(self.affiliation(head), None, "description")
 
     def _subjects(self, unit: Span) -> list[Token]:
-        """Subjects of the unit's main clauses (the root and verbs coordinated with it), outside quotations."""
+        """Subjects of the unit's main clauses (the root, verbs coordinated with it, and reporting
+        verbs wherever the parser put them), outside quotations, with the person or pronoun that
+        owns a subject ("Mr Tsutsumi's fall", "his determination")."""
         from summarize.offline.lexicon import reporting_verbs
 
         main = [t for t in unit if t.dep_ == "ROOT"]
         main += [t for t in unit if t.dep_ == "conj" and t.head in main and t.pos_ in {"VERB", "AUX"}]
-        # Speakers are salient wherever the parser puts their verb ("X told reporters …, Y reported").
         main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]]
-        return [c for verb in main for c in verb.children if c.dep_ in SUBJECTS and not self.quoted[c.i]]
+        subjects = [c for verb in main for c in verb.children if c.dep_ in SUBJECTS and not self.quoted[c.i]]
+        owners = [c for s in subjects for c in s.children if c.dep_ == "poss" and not self.quoted[c.i]
+                  and (c.i in self.owner or c.lower_ in FAMILY)]
+        return subjects + owners
 
     def _pronoun(self, pronoun: Token) -> Resolution:
-        kind, gender = PRONOUNS[pronoun.lower_]
+        family = FAMILY.get(pronoun.lower_, pronoun.lower_)
+        kind, gender = PRONOUNS[family]
         start = self._unit_of.get(pronoun.i, 0)
         for number in range(start - 1, max(-1, start - 1 - _WINDOW), -1):
             fits: dict[str, Token] = {}
             blocked = None
             for subject in self._subjects(self.units[number]):
-                verdict = self._fits(subject, pronoun.lower_, kind, gender)
+                verdict = self._fits(subject, family, kind, gender)
                 if verdict is None:
                     continue
-                if isinstance(verdict, Resolution):
-                    if verdict.party is None:
-                        blocked = verdict
-                        continue
-                    fits[verdict.party] = subject
+                if verdict.party is None:
+                    blocked = blocked or verdict
+                    continue
+                fits[verdict.party] = subject
             if len(fits) == 1 and blocked is None:
                 name = next(iter(fits))
+                rival = self._rival(name, number, kind, gender)
+                if rival:
+                    return Resolution(None, None, f"unresolved: {name} and {rival} are both in sentence {number + 1}")
                 return Resolution(name, name, f"{pronoun.lower_}: subject of sentence {number + 1}")
             if len(fits) > 1:
                 return Resolution(None, None, f"unresolved: {' and '.join(sorted(fits))} both fit")
             if blocked is not None:
                 # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
                 return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
+            # "his", "him" in a sentence between: someone of that kind is being talked about whom
+            # no subject names; looking further back would skip over them.
+            if any(FAMILY.get(t.lower_) == family and not self.quoted[t.i] for t in self.units[number]):
+                return Resolution(None, None, f"unresolved: '{family}' in sentence {number + 1} refers to someone no subject names")
         return Resolution(None, None, "unresolved: no subject that fits nearby")
 
-    def _fits(self, subject: Token, pronoun: str, kind: str, gender: str | None) -> Resolution | None:
+    def _rival(self, name: str, number: int, kind: str, gender: str | None) -> str | None:
+        """Another person in the same unit who could be "she" as well, when no title tells the
+        subject's gender ("Mark Ellis thanked Sofia Brandt. She said …")."""
+        if kind != "person" or self.parties[name].gender == gender:
+            return None
+        for token in self.units[number]:
+            other = self.owner.get(token.i)
+            if other and other != name and not self.quoted[token.i] and self.parties[other].label == "PERSON" \
+                    and self.parties[other].gender in {None, gender}:
+                return other
+        return None
+
+    def _fits(self, subject: Token, family: str, kind: str, gender: str | None) -> Resolution | None:
         """A subject's verdict for a pronoun: a Resolution naming a party (fits), a Resolution
-        without one (someone fits whom the article does not name: the pronoun must stay as it is),
-        or None (does not fit)."""
+        without one (someone or something fits whom the article does not name: the pronoun must
+        stay as it is), or None (does not fit)."""
+        unnamed = f"its antecedent '{self.description(subject)}' is not a named party"
+        coordinated = any(c.dep_ == "conj" for c in subject.children)
         party = self.party_of(subject)
         if party is not None:
             label = self.parties[party].label
+            if coordinated:  # "Bank of America, UBS and Citigroup": a group, never one of them
+                return Resolution(None, self.description(subject) if kind == "group" else None, "the subject before it is a list") if kind != "person" else None
             if kind == "person" and label == "PERSON":
                 known = self.parties[party].gender
-                return Resolution(party, party, "name") if known in {None, gender} else None
-            if kind == "org" and label in {"ORG", "GPE", "NORP"}:
+                if known not in {None, gender}:
+                    return None
+                if known is None and " " not in party:
+                    return Resolution(None, None, f"'{party}' may not be a person")  # one word, no title: weak
                 return Resolution(party, party, "name")
-            if kind == "group" and label in {"ORG", "NORP"}:
+            if kind in {"org", "group"} and label in {"ORG", "NORP"} or kind == "org" and label == "GPE":
                 return Resolution(party, party, "name")
             if kind == "org" and label != "PERSON":
-                return Resolution(None, text_of(subject.subtree), "a subject of another kind")
+                return Resolution(None, None, f"'{party}' may be what 'it' is")
             return None
-        if subject.lower_ == pronoun:
-            if subject.i == self._unit_start(subject):
-                pass
-            earlier = self.resolve(subject)
-            return earlier if earlier.party else Resolution(None, None, f"'{pronoun}' before it is unresolved")
-        if subject.lower_ in PRONOUNS or subject.pos_ == "PRON":
-            return None  # another pronoun, or "who", "this"
+        lower = FAMILY.get(subject.lower_)
+        if lower == family:
+            earlier = self.resolve(subject) if subject.dep_ in SUBJECTS else self._pronoun(subject)
+            return earlier if earlier.party else Resolution(None, None, f"'{subject.text}' before it is unresolved")
+        if lower is not None or subject.pos_ == "PRON" or subject.dep_ == "poss":
+            return None  # another pronoun, "who", "this"
         role = speaker_nouns().get(subject.lemma_.lower())
         if kind == "person":
             if role == "person":
-                return Resolution(None, self.description(subject), f"its antecedent '{self.description(subject)}' is not a named party")
+                return Resolution(None, self.description(subject), unnamed)
             if subject.pos_ == "PROPN":
                 return Resolution(None, None, f"'{text_of(subject.subtree)}' may be a person the tagger did not name")
             return None  # "the tackle was terrible": not a person
-        if kind == "group" and subject.tag_ in {"NNS", "NNPS"}:
-            return Resolution(None, self.description(subject), f"its antecedent '{self.description(subject)}' is not a named party")
+        if kind == "group" and (subject.tag_ in {"NNS", "NNPS"} or coordinated):
+            return Resolution(None, self.description(subject), unnamed)
         if subject.pos_ in {"NOUN", "PROPN"}:
-            # "The report said … It added": "it" may be the report; an org noun chains to its own resolution.
-            if role == "org":
+            # "The report said … It added": "it" may be the report; "the firm" chains to its own resolution.
+            if role == "org" and not coordinated:
                 earlier = self.resolve(subject)
-                if earlier.party:
+                if earlier.party and earlier.how != "description":
                     return earlier
-            return Resolution(None, text_of(subject.subtree), f"'{text_of(subject.subtree)}' may be what '{pronoun}' is")
+            return Resolution(None, None, f"'{self.description(subject)}' may be what '{family}' is")
         return None
 
     def description(self, head: Token) -> str:
         """A short description of an unnamed antecedent: its words up to the head ("US officials")."""
         left = [t for t in head.subtree if t.i <= head.i]
         return text_of(self.doc[left[0].i:head.i + 1])
-
-    def _unit_start(self, token: Token) -> int:
-        return self.units[self._unit_of.get(token.i, 0)].start
 
     def _description(self, head: Token, role: str) -> Resolution:
         """"the firm" -> the organisation the nearby units make their subject; "the minister" -> the

@@ -56,3 +56,8 @@ PRONOUNS = {
     "he": ("person", "m"), "she": ("person", "f"),
     "it": ("org", None), "they": ("group", None),
 }
+#: Every form of each speaker pronoun: "his" and "him" continue the same "he".
+FAMILY = {
+    **dict.fromkeys(("he", "him", "his", "himself"), "he"), **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
+    **dict.fromkeys(("it", "its", "itself"), "it"), **dict.fromkeys(("they", "them", "their", "theirs", "themselves"), "they"),
+}

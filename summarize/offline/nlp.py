@@ -72,15 +72,15 @@ def _load(name: str | None) -> Language:
         raise ConfigError("spaCy is not installed: pip install -e . brings it") from exc
     candidates = [name] if name else list(DEFAULT_PIPELINES)
     for candidate in candidates:
-        try:
-            nlp = spacy.load(candidate)
-        except OSError:
+        folder = _folder(candidate)
+        if folder is None:
             continue
+        verify(folder)  # before loading: a swapped file must not reach spaCy's deserializer
+        nlp = spacy.load(folder)
         if nlp.lang != "en":
             raise ConfigError(f"spaCy pipeline {candidate!r} is for language {nlp.lang!r}, not English")
         if "parser" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
             raise ConfigError(f"spaCy pipeline {candidate!r} lacks a parser or an entity recognizer; the offline reader needs both")
-        verify(nlp)
         nlp.select_pipes(enable=[p for p in nlp.component_names if p in NEEDED])
         import summarize.offline.components  # noqa: F401  (registers the reader's components)
 
@@ -100,16 +100,30 @@ def _manifest() -> dict[str, dict]:
     return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
 
 
-def verify(nlp: Language) -> None:
+def _folder(name: str) -> Path | None:
+    """The data folder of a pipeline given as an installed package or a folder (None: neither)."""
+    from spacy import util
+
+    if util.is_package(name):
+        root = util.get_package_path(name)
+        nested = [p for p in root.iterdir() if p.is_dir() and (p / "config.cfg").is_file()]
+        return nested[0] if nested else root
+    path = Path(name).expanduser()
+    return path if (path / "config.cfg").is_file() else None
+
+
+def verify(folder: Path) -> None:
     """Compare the weight files of a pinned pipeline with their recorded sha256 (others load as they are)."""
-    package = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}"
+    meta_path = Path(folder) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    package = f"{meta.get('lang')}_{meta.get('name')}"
     pinned = _manifest().get(package)
-    if pinned is None or nlp.path is None:
+    if pinned is None:
         return
-    if nlp.meta.get("version") != pinned["version"]:
-        raise ConfigError(f"spaCy pipeline {package} is version {nlp.meta.get('version')}, pinned {pinned['version']}: reinstall with pip install -e .")
+    if meta.get("version") != pinned["version"]:
+        raise ConfigError(f"spaCy pipeline {package} is version {meta.get('version')}, pinned {pinned['version']}: reinstall with pip install -e .")
     for relative, expected in pinned["files"].items():
-        path = Path(nlp.path) / relative
+        path = Path(folder) / relative
         actual = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
         if actual != expected:
             raise ConfigError(

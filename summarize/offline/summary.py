@@ -201,11 +201,28 @@ class Summarizer:
         if aside is not None and aside - options[-1][0] >= 8:
             options.append((options[-1][0], aside))
         for claim in self.by_unit.get(index, []):
-            first, last = claim.mention_span[0], claim.content_span[1]
-            if claim.mention_span[0] < claim.verb_token < claim.content_span[0] and first > start and last - first >= 5 and self._whole_quotes(first, last):
-                options.append((first, last))
+            if self._cuttable(claim, start):
+                options.append((claim.mention_span[0], claim.content_span[1]))
                 break
         return options
+
+    def _cuttable(self, claim: Claim, start: int) -> bool:
+        """Can the unit be cut to "speaker verb content" in its own words? Only for a speaker named
+        right before its own verb ("X has denied …", not a participle's inherited speaker), whose
+        claim is nobody else's content, with its quotations whole."""
+        first, last = claim.mention_span[0], claim.content_span[1]
+        doc = self.reading.doc
+        between = doc[claim.mention_span[1]:claim.verb_token]
+        if not (start < first and claim.mention_span[1] <= claim.verb_token < claim.content_span[0]) or last - first < 5:
+            return False
+        if len(between) > 3 or any(t.pos_ not in {"AUX", "ADV", "PART"} for t in between):
+            return False
+        verb = doc[claim.verb_token]
+        if not (verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
+            return False  # "… after it pledged …": a subordinate clause is not the unit's claim
+        if any(other is not claim and other.content_span[0] <= claim.verb_token < other.content_span[1] for other in self.reading.claims):
+            return False
+        return self._whole_quotes(first, last)
 
     def _opener_end(self, index: int) -> int | None:
         """"However, …", "In a statement on Friday, …", "But …": where the unit's main clause starts."""
@@ -263,6 +280,9 @@ class Summarizer:
         party = self.reading.party(claim.party)
         if party is None or claim.speaker != party.name:
             return None
+        if any(other is not claim and other.index == index and other.content_span[0] <= claim.mention_span[0] < other.content_span[1]
+               for other in self.by_unit.get(index, [])):
+            return None  # the pronoun is inside what someone else said: it stays theirs
         mention = claim.mention
         if mention.lower() in PRONOUNS:
             source = claim.resolution.rsplit(" ", 1)[-1]

@@ -15,17 +15,31 @@ _CLOSE = {"”", "’’"}
 _MAX_MERGED = 6
 
 
+def _opens(token) -> bool:
+    """Is this straight quotation mark an opening one? Its spacing tells: '… said: "We' opens,
+    'end," he' closes; a mark with space on both sides or neither keeps the toggle."""
+    doc = token.doc
+    before = token.i == 0 or bool(doc[token.i - 1].whitespace_) or doc[token.i - 1].is_space
+    after = bool(token.whitespace_) or token.i + 1 >= len(doc) or doc[token.i + 1].is_punct
+    if before and not after:
+        return True
+    if after and not before:
+        return False
+    return None  # type: ignore[return-value]
+
+
 def quote_marks(doc: Doc) -> list[bool]:
     """For each token: True when it lies inside a quotation (the marks themselves excluded)."""
     inside = [False] * len(doc)
     open_ = False
     for token in doc:
         text = token.text
-        if text == '"' or text in {"''", "``"}:
-            open_ = not open_ if text == '"' else text == "``"
-        elif text in _OPEN:
+        if text == '"':
+            direction = _opens(token)
+            open_ = (not open_) if direction is None else direction
+        elif text in _OPEN or text == "``":
             open_ = True
-        elif text in _CLOSE:
+        elif text in _CLOSE or text == "''":
             open_ = False
         else:
             inside[token.i] = open_
@@ -54,8 +68,18 @@ def _paragraph_sentences(doc: Doc) -> list[Span]:
         while end > start and doc[end - 1].is_space:
             end -= 1
         if end > start:
-            out.append(doc[start:end])
+            span = doc[start:end]
+            # The parser sometimes ends a sentence mid-clause ("… wine industry | 70m euros …"):
+            # a sentence that does not end in final punctuation goes on in the next one.
+            if out and not _ends_sentence(out[-1]) and _same_paragraph(doc, out[-1], span):
+                span = doc[out.pop().start:end]
+            out.append(span)
     return out
+
+
+def _ends_sentence(span: Span) -> bool:
+    last = [t.text for t in span if not t.is_space][-2:]
+    return bool(last) and (last[-1] in {".", "!", "?", "…"} or last[-1] in {'"', "”", "’", "'", ")", "''"} and len(last) > 1 and last[0] in {".", "!", "?", ",", "…"})
 
 
 def _open_at_end(span: Span) -> bool:
@@ -63,7 +87,8 @@ def _open_at_end(span: Span) -> bool:
     open_ = False
     for token in span:
         if token.text == '"':
-            open_ = not open_
+            direction = _opens(token)
+            open_ = (not open_) if direction is None else direction
         elif token.text in _OPEN or token.text == "``":
             open_ = True
         elif token.text in _CLOSE or token.text == "''":
