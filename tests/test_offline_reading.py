@@ -509,3 +509,14 @@ def test_components_expose_claims_units_parties_and_refers_to():
         "Mr Tom Reed opened the new factory in Leeds on Monday.",
         "He said the plant would employ 300 people.",
     ]
+
+
+def test_a_man_and_a_woman_sharing_a_surname_stay_two_parties():
+    text = ("Tony Reed met Mrs Reed in Leeds. Mr Reed said the talks went well. "
+            "Mrs Reed said she was pleased. She said the trip was over.")
+    claims = ReadingCache().get(text).claims
+    assert [(c.party, c.content) for c in claims] == [
+        ("Mr Reed", "the talks went well"),
+        ("Mrs Reed", "she was pleased"),
+        ("Mrs Reed", "the trip was over"),
+    ]

@@ -79,6 +79,17 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
     parties: list[Party] = []
     owner: dict[int, str] = {}
     for key, mentions in people.items():
+        genders = {_gender(m) for m in mentions} - {None}
+        if len(genders) > 1:
+            # "Mr Blair" and "Mrs Blair": two people; each titled form names its own, a bare
+            # "Blair" or an untitled full name belongs to nobody sure.
+            for mention in mentions:
+                if _gender(mention):
+                    around = [mention[0]] + ([doc[mention.start - 1]] if mention.start else [])
+                    title = next((t for t in around if t.lower_.rstrip(".") in titles()), None)
+                    name = " ".join(filter(None, [title.text if title is not None else None, text_of(_strip(mention))]))
+                    _add(parties, owner, name, "PERSON", mention)
+            continue
         full = {text_of(_strip(m)) for m in mentions if len(_strip(m)) > 1}
         if len(full) > 1 and len({tuple(t.lower_ for t in _strip(m)[:-1]) for m in mentions if len(_strip(m)) > 1}) > 1:
             # Two people share the surname ("Tony Blair", "Cherie Blair"): full forms stand alone,

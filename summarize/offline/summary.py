@@ -284,6 +284,9 @@ class Summarizer:
                for other in self.by_unit.get(index, [])):
             return None  # the pronoun is inside what someone else said: it stays theirs
         mention = claim.mention
+        verb = self.reading.doc[claim.verb_token]
+        if not (verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
+            return None  # "…, though he admitted …": only the sentence's own speaker is named
         if mention.lower() in PRONOUNS:
             source = claim.resolution.rsplit(" ", 1)[-1]
             antecedent = int(source) - 1 if source.isdigit() else None
