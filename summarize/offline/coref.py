@@ -25,6 +25,8 @@ from summarize.offline.units import text_of
 PARTY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 SUBJECTS = {"nsubj", "nsubjpass"}
 _WINDOW = 3
+_ORG_SUFFIXES = {"group", "corp", "corp.", "corporation", "inc", "inc.", "plc", "ltd", "ltd.", "limited", "co", "co.",
+                 "company", "holdings", "&", "llc", "ag", "sa", "nv"}
 
 
 @dataclass
@@ -103,8 +105,10 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
             _add(parties, owner, name, "PERSON", mention)
     longer = {k: v for k, v in others.items()}
     for key, mentions in others.items():
-        # "Wagner" inside exactly one longer organisation name ("Wagner Group") is that organisation.
-        homes = [k for k in longer if k != key and f" {key} " in f" {k} " and longer[k][0].label_ == mentions[0].label_]
+        # "Wagner" is "Wagner Group" when that is the one longer name and the rest is a legal or
+        # corporate suffix ("Sky" is not "Sky Plus", a product).
+        homes = [k for k in longer if k != key and k.startswith(key + " ") and longer[k][0].label_ == mentions[0].label_
+                 and set(k[len(key):].split()) <= _ORG_SUFFIXES]
         home = homes[0] if len(homes) == 1 else key
         name = text_of(_strip(longer[home][0]))
         for mention in mentions:
@@ -207,11 +211,18 @@ class Resolver:
     def _pronoun(self, pronoun: Token) -> Resolution:
         family = FAMILY.get(pronoun.lower_, pronoun.lower_)
         kind, gender = PRONOUNS[family]
+        if not self._main_clause(pronoun.head):
+            # "The e-mails show that they … and tell …": a pronoun down in a clause that nobody
+            # reports is too easily misparsed into a speaker.
+            return Resolution(None, None, "unresolved: not the subject of a main or reporting clause")
         start = self._unit_of.get(pronoun.i, 0)
-        for number in range(start - 1, max(-1, start - 1 - _WINDOW), -1):
+        # "Sky has said it aims … - it is predicting …": the pronoun's own sentence comes first.
+        own = [s for s in self._subjects(self.units[start]) if s.i < pronoun.i]
+        searched = [(start, own)] + [(n, self._subjects(self.units[n])) for n in range(start - 1, max(-1, start - 1 - _WINDOW), -1)]
+        for number, subjects in searched:
             fits: dict[str, Token] = {}
             blocked = None
-            for subject in self._subjects(self.units[number]):
+            for subject in subjects:
                 verdict = self._fits(subject, family, kind, gender)
                 if verdict is None:
                     continue
@@ -221,27 +232,38 @@ class Resolver:
                 fits[verdict.party] = subject
             if len(fits) == 1 and blocked is None:
                 name = next(iter(fits))
-                rival = self._rival(name, number, kind, gender)
+                rival = self._rival(name, number, pronoun, kind, gender)
                 if rival:
-                    return Resolution(None, None, f"unresolved: {name} and {rival} are both in sentence {number + 1}")
+                    return Resolution(None, None, f"unresolved: {name} and {rival} both fit")
                 return Resolution(name, name, f"{pronoun.lower_}: subject of sentence {number + 1}")
             if len(fits) > 1:
                 return Resolution(None, None, f"unresolved: {' and '.join(sorted(fits))} both fit")
             if blocked is not None:
                 # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
                 return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
-            # "his", "him" in a sentence between: someone of that kind is being talked about whom
-            # no subject names; looking further back would skip over them.
-            if any(FAMILY.get(t.lower_) == family and not self.quoted[t.i] for t in self.units[number]):
+            # "his", "him" (or, in a quotation, "she") in a sentence between: someone of that kind
+            # is being talked about whom no subject names; looking further back would skip them.
+            if number != start and any(FAMILY.get(t.lower_) == family for t in self.units[number]):
                 return Resolution(None, None, f"unresolved: '{family}' in sentence {number + 1} refers to someone no subject names")
         return Resolution(None, None, "unresolved: no subject that fits nearby")
 
-    def _rival(self, name: str, number: int, kind: str, gender: str | None) -> str | None:
-        """Another person in the same unit who could be "she" as well, when no title tells the
-        subject's gender ("Mark Ellis thanked Sofia Brandt. She said …")."""
+    def _main_clause(self, verb: Token) -> bool:
+        """Is ``verb`` the root, coordinated with it, or reached from it through reporting verbs only?"""
+        from summarize.offline.lexicon import reporting_verbs
+
+        while verb.dep_ != "ROOT":
+            if verb.dep_ not in {"conj", "ccomp", "advcl"} or verb.dep_ != "conj" and verb.head.lemma_.lower() not in reporting_verbs():
+                return False
+            verb = verb.head
+        return True
+
+    def _rival(self, name: str, number: int, pronoun: Token, kind: str, gender: str | None) -> str | None:
+        """Another person who could be "she" as well, when no title tells the subject's gender:
+        one named between the subject's sentence and the pronoun ("Mark Ellis thanked Sofia
+        Brandt. She said …"; "… would see Kelly Holmes … After her glory she denied …")."""
         if kind != "person" or self.parties[name].gender == gender:
             return None
-        for token in self.units[number]:
+        for token in self.doc[self.units[number].start:pronoun.i]:
             other = self.owner.get(token.i)
             if other and other != name and not self.quoted[token.i] and self.parties[other].label == "PERSON" \
                     and self.parties[other].gender in {None, gender}:
