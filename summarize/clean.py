@@ -1,13 +1,14 @@
 """Turn raw agency, feed or HTML text into the clean body a model may see.
 
 Agency wire files put an optional ``date YYYY-MM-DD`` header and a dateline ("Seoul/Washington,
-Dec 23" or "WASHINGTON (Reuters) -") before the body, and often end with feed boilerplate. The date
-and dateline become fields; boilerplate patterns come from ``data/boilerplate.txt`` and are dropped,
-because a summary must never repeat them.
+Dec 23" or "WASHINGTON (Reuters) -") before the body, and often end with feed boilerplate; plain text
+often opens with a headline line. The date, dateline and headline become fields; boilerplate patterns
+come from ``data/boilerplate.txt`` and are dropped, because a summary must never repeat them.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,16 @@ _AGENCY_DATELINE = re.compile(
 
 _DATELINE_SPAN = 120
 
+# A headline: the first line, then a blank line. Bounded like the dateline, for the same reason.
+_HEADLINE = re.compile(r"[ \t]*(?P<line>[^\n]{1,200}?)[ \t]*\n[ \t]*\n")
+_HEADLINE_SPAN = 256
+_HEADLINE_WORDS, _HEADLINE_CHARS = 20, 150
+# Ends like a sentence (or a clause): "... he said." / 'He said "no."' / "Officials said:".
+_SENTENCE_END = re.compile(r"[.!?:;,…][\"'”’»)\]]*$")
+# A date header in another format, or a byline: not a headline.
+_NOT_HEADLINE = re.compile(r"(?i:date)\s*[:=]?\s*\d|[Bb]y\s+[A-Z]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
 
 @dataclass
 class CleanText:
@@ -37,6 +48,7 @@ class CleanText:
     body: str
     date: str | None = None
     dateline: str | None = None
+    title: str | None = None
     removed: list[str] = field(default_factory=list)
 
 
@@ -73,8 +85,52 @@ def strip_boilerplate(text: str) -> tuple[str, list[str]]:
     return "\n\n".join(paragraphs), removed
 
 
-def parse_agency_text(raw: str) -> CleanText:
-    """Split an agency-feed text into date, dateline and a boilerplate-free body."""
+def split_headline(text: str) -> tuple[str | None, str]:
+    """Take a headline line off the top of ``text``: (headline, rest), or (None, text).
+
+    Plain text often opens with its headline; left in, it runs into the first sentence of the
+    summary. Only a short line with no sentence punctuation, followed by a blank line and by real
+    text, counts, so a first paragraph, a lone line, a byline or boilerplate is never taken.
+    """
+    match = _HEADLINE.match(text[:_HEADLINE_SPAN])
+    if not match:
+        return None, text
+    line = _MARKDOWN_HEADING.sub("", match.group("line").strip())
+    if (
+        not line
+        or len(line) > _HEADLINE_CHARS
+        or len(line.split()) > _HEADLINE_WORDS
+        or _SENTENCE_END.search(line)
+        or _NOT_HEADLINE.match(line)
+        or is_boilerplate(line)
+    ):
+        return None, text
+    rest = text[match.end() :]
+    # Streamed, so a huge article is not split into lines just to find its first real one.
+    if not any(row.strip() and not is_boilerplate(row) for row in io.StringIO(rest)):
+        return None, text
+    return line, rest
+
+
+def _split_dateline(text: str) -> tuple[str | None, str]:
+    head = text[:_DATELINE_SPAN]  # a dateline is short; bounding the input bounds regex backtracking
+    for pattern in (_AGENCY_DATELINE, _DATELINE):
+        match = pattern.match(head)
+        if match:
+            return match.group("dateline").strip(), text[match.end() :]
+    return None, text
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def parse_agency_text(raw: str, *, title: str | None = None) -> CleanText:
+    """Split raw article text into date, dateline, headline and a boilerplate-free body.
+
+    ``title`` is one the container already gives (feed entry, record field): it wins, and a
+    headline line is then dropped only when it repeats that title.
+    """
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     date = None
     match = _DATE_HEADER.match(text)
@@ -82,16 +138,16 @@ def parse_agency_text(raw: str) -> CleanText:
         date = match.group(1)
         text = text[match.end() :]
     text = text.lstrip()
-    dateline = None
-    head = text[:_DATELINE_SPAN]  # a dateline is short; bounding the input bounds regex backtracking
-    for pattern in (_AGENCY_DATELINE, _DATELINE):
-        match = pattern.match(head)
-        if match:
-            dateline = match.group("dateline").strip()
-            text = text[match.end() :]
-            break
-    body, removed = strip_boilerplate(text)
-    return CleanText(body=body, date=date, dateline=dateline, removed=removed)
+    dateline, rest = _split_dateline(text)
+    headline = None
+    if dateline is None:  # a dateline opens the body; a headline comes before it, never after
+        headline, rest = split_headline(text)
+        if headline is not None and title and not _same_words(headline, title):
+            headline, rest = None, text
+        if headline is not None:
+            dateline, rest = _split_dateline(rest.lstrip())
+    body, removed = strip_boilerplate(rest)
+    return CleanText(body=body, date=date, dateline=dateline, title=title or headline, removed=removed)
 
 
 def html_to_text(html: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from summarize.clean import html_to_text, parse_agency_text, strip_boilerplate
+from summarize.clean import html_to_text, parse_agency_text
 from summarize.errors import InputError
 from summarize.records import Article
 
@@ -53,10 +53,15 @@ def content_id(text: str) -> str:
 
 def article_from_text(
     raw: str, *, source: str, id: str | None = None, title: str | None = None,
-    date: str | None = None, link: str | None = None, questions: list[str] | None = None,
+    date: str | None = None, dateline: str | None = None, link: str | None = None,
+    questions: list[str] | None = None,
 ) -> Article:
-    """Build an article from raw agency/plain text: header, dateline and boilerplate parsed out."""
-    clean = parse_agency_text(raw)
+    """Build an article from raw text: date header, dateline, headline and boilerplate parsed out.
+
+    Every container (text file, stdin, feed entry, batch record) goes through here, so none can
+    parse differently; a field the container gives wins over one parsed from the text.
+    """
+    clean = parse_agency_text(raw, title=title or None)
     if not clean.body.strip():
         problem = "no article text" + (" after removing feed boilerplate" if clean.removed else "")
         raise RecordError(source, problem)
@@ -65,9 +70,9 @@ def article_from_text(
         id=str(id) if id not in (None, "") else content_id(clean.body),
         text=clean.body,
         source=source,
-        title=title,
+        title=clean.title,
         date=date or clean.date,
-        dateline=clean.dateline,
+        dateline=dateline or clean.dateline,
         link=link,
         questions=list(questions or []),
         warnings=warnings,
@@ -81,7 +86,7 @@ def load_articles(
 
     Supported: agency text (.txt, .text, .md), RSS/Atom (.xml, .rss, .atom, .rdf), JSONL (.jsonl,
     .ndjson), JSON arrays (.json), CSV (.csv) and Parquet (.parquet); batches need a ``text`` field
-    and may carry ``id``, ``title``, ``date``, ``link`` and ``questions``.
+    and may carry ``id``, ``title``, ``date``, ``dateline``, ``link`` and ``questions``.
     """
     handle = on_error or _raise
     for path, kind in resolve_inputs(sources, on_error=handle):
@@ -192,7 +197,7 @@ def _read_feed(path: Path, handle: ErrorHandler, data: bytes | None = None) -> I
 
 
 def _from_record(record: Any, where: str) -> Article:
-    """Validate one batch record (JSONL line, JSON item, CSV/Parquet row)."""
+    """Validate one batch record (JSONL line, JSON item, CSV/Parquet row) and parse its text."""
     if not isinstance(record, dict):
         raise RecordError(where, f"expected an object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
@@ -202,20 +207,15 @@ def _from_record(record: Any, where: str) -> Article:
         raise RecordError(where, f"'text' must be a string, got {type(text).__name__}")
     if not text.strip():
         raise RecordError(where, "'text' is empty")
-    body, removed = strip_boilerplate(text)
-    if not body:
-        raise RecordError(where, "no article text after removing feed boilerplate")
-    given_id = record.get("id")
-    return Article(
-        id=str(given_id) if given_id not in (None, "") else content_id(body),
-        text=body,
+    return article_from_text(
+        text,
         source=where,
+        id=record.get("id"),
         title=_optional_str(record.get("title")),
         date=_optional_str(record.get("date")),
         dateline=_optional_str(record.get("dateline")),
         link=_optional_str(record.get("link") or record.get("url")),
         questions=_questions(record.get("questions"), where),
-        warnings=[f"removed feed boilerplate: {line[:80]!r}" for line in removed],
     )
 
 

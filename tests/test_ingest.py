@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import html
 import io
 import json
 import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -289,6 +294,163 @@ def test_parquet_rows_ids_and_errors(tmp_path):
     with pytest.raises(InputError, match="'text'") as info:
         list(load_articles(no_text))
     assert str(info.value).startswith(str(no_text)) and not isinstance(info.value, RecordError)
+
+
+# --- headline and agency header, the same in every container --------------------------------------
+@pytest.mark.parametrize(
+    "raw, title, text",
+    [
+        ("Harbour bridge reopens after repairs\n\nThe bridge reopened on Monday.\n\nTraffic was light.",
+         "Harbour bridge reopens after repairs", "The bridge reopened on Monday.\n\nTraffic was light."),
+        ("date 2023-04-05\nNorway holds rates\n\nOSLO, April 5 (Reuters) - The bank held rates.",
+         "Norway holds rates", "The bank held rates."),
+        ("# Markdown heading here\n\nBody text.", "Markdown heading here", "Body text."),
+        ('"Gossip": Wagner rejects claim\n\nThe group denied it.', '"Gossip": Wagner rejects claim', "The group denied it."),
+    ],
+    ids=["plain", "header-headline-dateline", "markdown", "quoted"],
+)
+def test_headline_line_becomes_title(raw, title, text):
+    article = article_from_text(raw, source="x")
+    assert (article.title, article.text) == (title, text)
+    assert article.id == sha12(text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Rates held steady on Monday.\n\nThe bank said more.",
+        'He said "we are done."\n\nThe talks ended.',
+        "Officials said on Monday:\n\nThe talks ended.",
+        "Rates held steady",
+        "Rates held steady\n",
+        "Rates held steady\nas the bank waited\n\nThe talks ended.",
+        "By Jane Doe\n\nThe talks ended.",
+        "Date: 5 Jan 2023\n\nThe talks ended.",
+        " ".join(["word"] * 21) + "\n\nThe talks ended.",
+        "Headline with nothing after it\n\nFollow us on Twitter",
+    ],
+    ids=["period", "quote-after-period", "colon", "one-line", "one-line-newline", "wrapped-paragraph",
+         "byline", "other-date-header", "too-long", "nothing-after"],
+)
+def test_first_line_that_is_not_a_headline_stays_text(raw):
+    article = article_from_text(raw, source="x")
+    assert article.title is None
+    assert article.text.startswith(raw.split()[0])
+
+
+def test_boilerplate_first_line_is_dropped_not_taken_as_title():
+    article = article_from_text("Follow us on Twitter\n\nThe talks ended.", source="x")
+    assert (article.title, article.text) == (None, "The talks ended.") and len(article.warnings) == 1
+
+
+def test_dateline_only_first_line_is_a_dateline_not_a_headline():
+    article = article_from_text("date 2023-04-05\nSeoul, Dec 23\n\nThe talks resumed.", source="x")
+    assert (article.title, article.date, article.dateline, article.text) == (
+        None, "2023-04-05", "Seoul, Dec 23", "The talks resumed.")
+
+
+def test_given_title_wins_and_a_repeated_headline_is_dropped():
+    article = article_from_text("Other headline here\n\nBody.", source="x", title="Given")
+    assert (article.title, article.text) == ("Given", "Other headline here\n\nBody.")
+    article = article_from_text("Bridge  reopens\n\nBody.", source="x", title="bridge reopens")
+    assert (article.title, article.text) == ("bridge reopens", "Body.")
+
+
+AGENCY_BODY = "Norway's central bank held rates on Wednesday.\n\nIt said inflation was easing."
+# id: (fields the container gives, raw text, expected (title, date, dateline, text)).
+ARTICLES = {
+    "headline": ({}, "Harbour bridge reopens after repairs\n\nThe bridge reopened.\n\nTraffic was light.",
+                 ("Harbour bridge reopens after repairs", None, None, "The bridge reopened.\n\nTraffic was light.")),
+    "agency": ({}, "date 2023-04-05\nOSLO, April 5 (Reuters) - " + AGENCY_BODY,
+               (None, "2023-04-05", "OSLO, April 5 (Reuters)", AGENCY_BODY)),
+    "both": ({}, "date 2023-04-05\n\nNorway holds rates\n\nOSLO, April 5 (Reuters) - " + AGENCY_BODY,
+             ("Norway holds rates", "2023-04-05", "OSLO, April 5 (Reuters)", AGENCY_BODY)),
+    "period": ({}, "Rates held steady on Monday.\n\nThe bank said more.",
+               (None, None, None, "Rates held steady on Monday.\n\nThe bank said more.")),
+    "one-line": ({}, "Rates held steady", (None, None, None, "Rates held steady")),
+    "given": ({"title": "Given title", "date": "2020-01-01"}, "date 2023-04-05\nAnother headline\n\nThe bank said more.",
+              ("Given title", "2020-01-01", None, "Another headline\n\nThe bank said more.")),
+    "repeated": ({"title": "Bridge reopens"}, "Bridge reopens\n\nThe bridge reopened.",
+                 ("Bridge reopens", None, None, "The bridge reopened.")),
+}
+
+
+def _html(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+
+
+def _write_container(tmp_path: Path, kind: str) -> Path:
+    """Every article of ARTICLES (text files: those without fields) in one container of ``kind``."""
+    records = [{"id": key, "title": fields.get("title"), "date": fields.get("date"), "text": raw}
+               for key, (fields, raw, _) in ARTICLES.items()]
+    path = tmp_path / f"in.{kind}"
+    if kind == "txt":
+        path.mkdir()
+        for r in records:
+            if r["title"] is None and r["date"] is None:
+                (path / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
+    elif kind == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    elif kind == "json":
+        path.write_text(json.dumps(records), encoding="utf-8")
+    elif kind == "csv":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=["id", "title", "date", "text"])
+            writer.writeheader()
+            writer.writerows({k: v or "" for k, v in r.items()} for r in records)
+    elif kind == "parquet":
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.table({k: [r[k] for r in records] for k in records[0]}), path)
+    elif kind == "rss":
+        items = "".join(
+            "<item>" + (f"<title>{escape(r['title'])}</title>" if r["title"] else "") + f"<guid>{r['id']}</guid>"
+            + (f"<pubDate>{format_datetime(datetime.fromisoformat(r['date']).replace(tzinfo=timezone.utc))}</pubDate>"
+               if r["date"] else "")
+            + f"<description>{escape(_html(r['text']))}</description></item>"
+            for r in records)
+        path.write_text(rss(items), encoding="utf-8")
+    elif kind == "atom":
+        entries = "".join(
+            f"<entry><id>{r['id']}</id>" + (f"<title>{escape(r['title'])}</title>" if r["title"] else "")
+            + (f"<published>{r['date']}T00:00:00Z</published>" if r["date"] else "")
+            + f'<content type="html">{escape(_html(r["text"]))}</content></entry>'
+            for r in records)
+        path.write_text('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                        f"<title>A</title><id>urn:feed</id>{entries}</feed>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["txt", "jsonl", "json", "csv", "parquet", "rss", "atom"])
+def test_headline_and_agency_header_parse_the_same_in_every_container(tmp_path, kind):
+    articles, errors = load(_write_container(tmp_path, kind))
+    assert errors == []
+    got = {a.id: (a.title, a.date, a.dateline, a.text) for a in articles}
+    expected = {key: want for key, (fields, _, want) in ARTICLES.items() if kind != "txt" or not fields}
+    assert got == expected
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_seed_text_in_a_batch_parses_like_the_text_file(tmp_path, kind):
+    [from_txt] = list(load_articles(SEED))
+    path = tmp_path / f"seed.{kind}"
+    record = {"id": SEED.stem, "text": SEED.read_text(encoding="utf-8")}
+    if kind == "jsonl":
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    else:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csv.DictWriter(out, fieldnames=list(record)).writerows([dict(zip(record, record)), record])
+    [article] = list(load_articles(path))
+    assert (article.date, article.dateline) == ("2022-12-23", "Seoul/Washington, Dec 23")
+    assert article.text == from_txt.text and article.warnings == from_txt.warnings
+    assert not article.text.lower().startswith("date")
+
+
+def test_a_record_dateline_field_wins(tmp_path):
+    path = tmp_path / "b.jsonl"
+    path.write_text(json.dumps({"dateline": "Oslo", "text": "OSLO, April 5 (Reuters) - Rates held."}) + "\n")
+    [article] = list(load_articles(path))
+    assert (article.dateline, article.text) == ("Oslo", "Rates held.")
 
 
 # --- folders -------------------------------------------------------------------------------------
