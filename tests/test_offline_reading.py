@@ -520,3 +520,17 @@ def test_a_man_and_a_woman_sharing_a_surname_stay_two_parties():
         ("Mrs Reed", "she was pleased"),
         ("Mrs Reed", "the trip was over"),
     ]
+
+
+def test_a_persons_ally_or_spokesman_is_not_that_person():
+    text = "Senator Tom Reed's closest ally has denied suggestions of a deal. A Northwind spokesman denied the report."
+    claims = ReadingCache().get(text).claims
+    assert claims[0].stance == "denies" and claims[0].party is None
+    assert claims[1].party == "Northwind"
+
+
+def test_a_plural_description_is_not_the_organisation_before_it():
+    text = ("The Court of Appeals threw out the case on Friday. "
+            "The tobacco companies deny that they conspired to mislead the public.")
+    claim = ReadingCache().get(text).claims[-1]
+    assert claim.stance == "denies" and claim.party is None and claim.speaker == "The tobacco companies"

@@ -32,7 +32,7 @@ _REBUTTAL_WORDS = {"untrue", "false", "wrong", "baseless", "groundless", "unfoun
                    "absurd", "ridiculous", "misleading", "inaccurate", "incorrect", "lie", "lies"}
 _DECISIONS = {"request", "motion", "appeal", "bid", "offer", "proposal", "application", "petition", "plea",
               "bill", "law", "plan", "deal", "amendment", "measure", "legislation", "compromise", "budget",
-              "contract", "candidate", "nomination", "call", "idea", "suggestion"}
+              "contract", "candidate", "nomination", "call", "offer"}
 _ACCUSATIONS = {"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion", "view"}
 
 
@@ -288,7 +288,7 @@ class Attribution:
         root = content.root
         if claim.stance == "asserts" and lemmas & _REBUTTAL_WORDS and root.lemma_ == "be" and not any(t.lower_ in {"if", "whether", "unless"} for t in content):
             return "denies"
-        if claim.stance == "denies" and root.lemma_.lower() in _DECISIONS and root.i == claim.content_span[0] + sum(
+        if claim.stance == "denies" and self.doc[claim.verb_token].lemma_.lower() != "deny" and root.lemma_.lower() in _DECISIONS and root.i == claim.content_span[0] + sum(
             1 for t in content if t.i < root.i and t.dep_ in {"det", "poss", "amod", "compound", "nummod"}
         ):
             return "asserts"

@@ -154,14 +154,14 @@ class Resolver:
         return None
 
     def affiliation(self, head: Token) -> str | None:
-        """The party a role belongs to: "a Sony spokesman", "the ministry's spokesperson", "a spokesman for X"."""
-        for child in head.children:
-            if child.dep_ in {"compound", "poss", "nmod"} and child.i in self.owner:
-                return self.owner[child.i]
-            if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
-                for grand in child.children:
-                    if grand.dep_ == "pobj" and grand.i in self.owner:
-                        return self.owner[grand.i]
+        """The organisation a role speaks for: "a Sony spokesman", "the ministry's spokesperson", "a
+        spokesman for X". Never a person: "Brown's closest ally" is somebody else."""
+        found = [c for c in head.children if c.dep_ in {"compound", "poss", "nmod"} and c.i in self.owner]
+        found += [g for c in head.children if c.dep_ == "prep" and c.lower_ in {"for", "of", "at", "from"}
+                  for g in c.children if g.dep_ == "pobj" and g.i in self.owner]
+        for token in found:
+            if self.parties[self.owner[token.i]].label != "PERSON":
+                return self.owner[token.i]
         return None
 
     def kind(self, head: Token) -> str | None:
@@ -190,7 +190,10 @@ class Resolver:
         if lower in PRONOUNS and head.tag_ in {"PRP"}:
             return self._pronoun(head)
         role = speaker_nouns().get(head.lemma_.lower())
-        if role and any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in head.children) and not self.affiliation(head):
+        # Only a bare singular description ("the firm", "the minister") points back to a party;
+        # "the tobacco companies" or "the US firm" describe someone else.
+        bare = head.tag_ == "NN" and [c.lower_ for c in head.children] in (["the"], ["this"])
+        if role and bare:
             return self._description(head, role)
         return Resolution(self.affiliation(head), None, "description")
 
