@@ -75,8 +75,8 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
                     if ent.label_ not in {"PERSON", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"} and len(ent) > 1}
     for key in [k for k, v in people.items() if all(len(_strip(m)) == 1 for m in v) and k in longer_names]:
         people.pop(key)
-    # A surname that spaCy labelled ORG or GPE elsewhere ("Kirby said") is the person.
-    for key in [k for k in others if k in people and " " not in k]:
+    # A surname that spaCy labelled ORG elsewhere ("Kirby said") is the person (a country never is).
+    for key in [k for k in others if k in people and " " not in k and all(m.label_ == "ORG" for m in others[k])]:
         people[key].extend(others.pop(key))
     parties: list[Party] = []
     owner: dict[int, str] = {}
@@ -233,6 +233,11 @@ class Resolver:
                     blocked = blocked or verdict
                     continue
                 fits[verdict.party] = subject
+            hidden = self._hidden_person(self.units[number], subjects, pronoun) if kind == "person" else None
+            if hidden is not None and hidden not in fits:
+                # "… as they have ground their way to victory but captain Fabien Pelous sees hope":
+                # a person in a lower clause may be the one, whatever the tagger called him.
+                return Resolution(None, None, f"unresolved: '{hidden}' in sentence {number + 1} may be the one")
             if len(fits) == 1 and blocked is None:
                 name = next(iter(fits))
                 rival = self._rival(name, number, pronoun, kind, gender)
@@ -249,6 +254,22 @@ class Resolver:
             if number != start and any(FAMILY.get(t.lower_) == family for t in self.units[number]):
                 return Resolution(None, None, f"unresolved: '{family}' in sentence {number + 1} refers to someone no subject names")
         return Resolution(None, None, "unresolved: no subject that fits nearby")
+
+    def _hidden_person(self, unit: Span, main: list[Token], pronoun: Token) -> str | None:
+        """A subject outside the main clauses that names a person or a person's role."""
+        for token in unit:
+            if token.i >= pronoun.i:
+                break
+            if token.dep_ not in SUBJECTS or token in main or self.quoted[token.i] or token.lower_ in FAMILY:
+                continue
+            if any(a.dep_ in {"ccomp", "xcomp"} for a in token.ancestors):
+                continue  # "X said Y would …": Y is what X said, not a second speaker
+            party = self.party_of(token)
+            if party is not None and self.parties[party].label == "PERSON":
+                return party
+            if any(c.dep_ in {"compound", "appos"} and speaker_nouns().get(c.lemma_.lower()) == "person" for c in token.children):
+                return party or self.description(token)
+        return None
 
     def _main_clause(self, verb: Token) -> bool:
         """Is ``verb`` the root, coordinated with it, or reached from it through reporting verbs only?"""
