@@ -31,7 +31,7 @@ class Summarizer:
     ``google/flan-t5-base``); ``device`` ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``. ``generation``
     overrides decoding settings (``{"num_beams": 2, "summary.max_new_tokens": 96}``); ``prompts`` is
     a folder of prompt files to use instead of the shipped ones; ``max_words`` bounds offline
-    summaries; ``with_claims`` adds each article's claims to its result; ``backend`` runs a seq2seq
+    summaries; ``spacy_model`` names the offline reader's spaCy pipeline (default: the pinned one); ``with_claims`` adds each article's claims to its result; ``backend`` runs a seq2seq
     model on ``torch`` (default) or ``ctranslate2`` (optional extra ``fast``, int8 on CPU);
     ``cache`` (a folder or a :class:`ResultCache`) serves results already computed with the same
     text, questions, engine, model, prompts and settings.
@@ -53,6 +53,7 @@ class Summarizer:
         batch_size: int = 8,
         max_input_tokens: int | None = None,
         max_words: int | None = None,
+        spacy_model: str | None = None,
         with_claims: bool = False,
         backend: str = "torch",
         cache: ResultCache | str | Path | None = None,
@@ -69,6 +70,7 @@ class Summarizer:
             max_input_tokens=max_input_tokens,
             max_words=max_words,
             backend=backend,
+            spacy_model=spacy_model,
         )
         self.with_claims = with_claims
         self.batch_size = batch_size

@@ -26,6 +26,7 @@ def create_engine(
     max_input_tokens: int | None = None,
     max_words: int | None = None,
     backend: str = "torch",
+    spacy_model: str | None = None,
 ) -> Engine:
     """Build the named engine. ``auto`` uses the seq2seq engine when its weights load, and the
     offline engine otherwise; the offline engine's ``notice`` then says why."""
@@ -37,14 +38,14 @@ def create_engine(
 
     words = max_words or DEFAULT_MAX_WORDS
     if name == "offline":
-        return OfflineEngine(max_words=words)
+        return OfflineEngine(max_words=words, spacy_model=spacy_model)
     from summarize.engines.seq2seq import Seq2SeqEngine
 
     if name == "auto":
         try:
             return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
         except ModelNotFoundError as missing:
-            return OfflineEngine(max_words=words, notice=f"using the offline engine: {missing}")
+            return OfflineEngine(max_words=words, notice=f"using the offline engine: {missing}", spacy_model=spacy_model)
     return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
 
 
