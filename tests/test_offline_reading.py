@@ -534,3 +534,20 @@ def test_a_plural_description_is_not_the_organisation_before_it():
             "The tobacco companies deny that they conspired to mislead the public.")
     claim = ReadingCache().get(text).claims[-1]
     assert claim.stance == "denies" and claim.party is None and claim.speaker == "The tobacco companies"
+
+
+@pytest.mark.parametrize(
+    "sentence, stance",
+    [("Mr Tom Ebbers has pleaded not guilty to charges of fraud.", "denies"),
+     ("Jane Doe pleaded guilty to theft.", "confirms")],
+)
+def test_a_plea_is_a_denial_or_an_admission(sentence, stance):
+    claim = ReadingCache().get(sentence).claims[0]
+    assert claim.stance == stance and "to" in claim.content
+
+
+def test_the_ministry_is_the_one_ministry_the_article_names_and_nothing_else():
+    named = ReadingCache().get("Officials at the Ministry of Defence met on Friday. The ministry said the claims were false.")
+    assert named.claims[0].party == "Ministry of Defence"
+    unnamed = ReadingCache().get("Hollis Aerospace said it would cut jobs. The ministry said the plan was unwise.")
+    assert unnamed.claims[-1].party is None

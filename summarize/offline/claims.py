@@ -41,10 +41,13 @@ def _reading_of(verb: Token) -> ReportingVerb | None:
     entries = reporting_verbs().get(verb.lemma_.lower())
     if not entries or verb.pos_ not in {"VERB", "AUX"} and verb.lower_ != "according":
         return None
-    children = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "prt", "attr"}}
+    children = {c.lemma_.lower(): c for c in verb.children if c.dep_ in {"dobj", "prt", "attr", "acomp", "oprd"}}
     paired = [e for e in entries if e.partner and e.partner in children]
     if paired:
-        return paired[0]
+        entry = paired[0]
+        if entry.stance == "confirms" and any(g.dep_ == "neg" for g in children[entry.partner].children):
+            return ReportingVerb(entry.lemma, "denies", entry.frame, entry.partner)  # "pleaded not guilty"
+        return entry
     return next((e for e in entries if e.partner is None), None)
 
 

@@ -164,16 +164,6 @@ class Resolver:
                 return self.owner[token.i]
         return None
 
-    def kind(self, head: Token) -> str | None:
-        """"person", "org", "place" or None for the phrase headed by ``head``."""
-        party = self.party_of(head)
-        if party is not None:
-            label = self.parties[party].label
-            return {"PERSON": "person", "ORG": "org", "NORP": "org"}.get(label, "place")
-        if head.lower_ in PRONOUNS:
-            return PRONOUNS[head.lower_][0]
-        return speaker_nouns().get(head.lemma_.lower())
-
     # -- resolution ------------------------------------------------------------------------
 
     def resolve(self, head: Token) -> Resolution:
@@ -334,7 +324,7 @@ class Resolver:
             return Resolution(None, self.description(subject), unnamed)
         if subject.pos_ in {"NOUN", "PROPN"}:
             # "The report said … It added": "it" may be the report; "the firm" chains to its own resolution.
-            if role == "org" and not coordinated:
+            if role in {"org", "institution"} and not coordinated:
                 earlier = self.resolve(subject)
                 if earlier.party and earlier.how != "description":
                     return earlier
@@ -360,6 +350,12 @@ class Resolver:
                 name = holders.pop()
                 return Resolution(name, name, f"the {lemma}: the only {lemma} the article names")
             return Resolution(None, None, f"unresolved: the article names {len(holders) or 'no'} {lemma}s")
+        named = {p.name for p in self.parties.values() if p.label != "PERSON" and head.lower_ in p.name.lower().split()}
+        if len(named) == 1:  # "the ministry" -> "the Ministry of Defence", the one the article names
+            name = named.pop()
+            return Resolution(name, name, f"the {lemma}: the only {lemma} the article names")
+        if role != "org":
+            return Resolution(None, None, f"unresolved: the article names {len(named) or 'no'} {lemma} by name")
         start = self._unit_of.get(head.i, 0)
         for number in range(start, max(-1, start - 1 - _WINDOW), -1):
             orgs = {
