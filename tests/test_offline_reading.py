@@ -551,3 +551,15 @@ def test_the_ministry_is_the_one_ministry_the_article_names_and_nothing_else():
     assert named.claims[0].party == "Ministry of Defence"
     unnamed = ReadingCache().get("Hollis Aerospace said it would cut jobs. The ministry said the plan was unwise.")
     assert unnamed.claims[-1].party is None
+
+
+def test_an_attribution_after_a_question_mark_stays_with_its_quotation():
+    reading = ReadingCache().get('Mr Tom Reed spoke first. "Who will pay for the new stadium?" he asked. The crowd cheered.')
+    assert len(reading.units) == 3
+    claim = reading.claims[-1]
+    assert claim.quoted and claim.content.startswith("Who will pay") and claim.party == "Tom Reed"
+
+
+def test_a_hypothetical_denial_is_no_claim():
+    text = "If Mr Tom Reed denies the report, the talks will end."
+    assert ReadingCache().get(text).claims == []

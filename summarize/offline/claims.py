@@ -81,6 +81,8 @@ class Attribution:
             return None
         if verb.dep_ in {"amod", "compound"} or verb.tag_ == "VBN" and verb.dep_ == "acl":
             return None  # "the alleged fraud", "a senator accused of bribery": no one speaks
+        if self._hypothetical(verb):
+            return None  # "if he denies it", "had he denied the charge": nothing was said
         speaker = self._speaker(verb)
         if speaker is None or self.quoted[speaker.i]:
             return None
@@ -110,6 +112,17 @@ class Attribution:
         if len(tokens) < 3:
             return None
         return self._make(source, "reports", "according to", according.i, tokens[0].i, tokens[-1].i + 1, False, number)
+
+    @staticmethod
+    def _hypothetical(verb: Token) -> bool:
+        """A conditional clause: "if/unless/whether he denies …", or the inverted "had he denied …"."""
+        if verb.dep_ not in {"advcl", "ccomp", "conj"}:
+            return False
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        return any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in verb.children) or any(
+            c.dep_ == "aux" and c.lower_ in {"had", "should", "were"} and subject is not None and c.i < subject.i
+            for c in verb.children
+        )
 
     def _speaker(self, verb: Token) -> Token | None:
         """The head of the speaker's noun phrase."""
@@ -152,6 +165,8 @@ class Attribution:
         The content runs from the start of the verb's complement (a clause, or for verbs such as
         "deny" an object) to the end of the verb's phrase, stopping before an aside that carries a
         claim of its own (", saying …", "and added …", "according to …")."""
+        if entry.frame == "quote":
+            return self._quotation(verb)
         children = [c for c in verb.children if c.i != speaker.i and not speaker.left_edge.i <= c.i <= speaker.right_edge.i]
         passive_subject = next((c for c in children if c.dep_ == "nsubjpass"), None)
         if passive_subject is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarize.offline.lexicon import FAMILY, PRONOUNS, speaker_nouns, titles
+from summarize.offline.lexicon import FAMILY, PRONOUNS, reporting_verbs, speaker_nouns, titles
 from summarize.offline.reading import Party
 from summarize.offline.units import text_of
 
@@ -68,7 +68,7 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
         tokens = _strip(ent)
         if not tokens:
             continue
-        key = tokens[-1].lower_ if ent.label_ == "PERSON" else text_of(tokens).lower()
+        key = text_of(tokens).lower().split()[-1] if ent.label_ == "PERSON" else text_of(tokens).lower()  # "kilroy-silk"
         (people if ent.label_ == "PERSON" else others).setdefault(key, []).append(ent)
     # "Aston" where the article also says "Aston Martin" (an ORG): the single word is that organisation.
     longer_names = {ent.text.split()[0].lower(): ent.label_ for ent in doc.ents
@@ -100,7 +100,7 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
                 if len(_strip(mention)) > 1:
                     _add(parties, owner, text_of(_strip(mention)), "PERSON", mention)
             continue
-        name = max(full, key=len) if full else text_of(_strip(mentions[0]))
+        name = max(sorted(full), key=len) if full else text_of(_strip(mentions[0]))
         for mention in mentions:
             _add(parties, owner, name, "PERSON", mention)
     longer = {k: v for k, v in others.items()}
@@ -191,8 +191,6 @@ class Resolver:
         """Subjects of the unit's main clauses (the root, verbs coordinated with it, and reporting
         verbs wherever the parser put them), outside quotations, with the person or pronoun that
         owns a subject ("Mr Tsutsumi's fall", "his determination")."""
-        from summarize.offline.lexicon import reporting_verbs
-
         main = [t for t in unit if t.dep_ == "ROOT"]
         main += [t for t in unit if t.dep_ == "conj" and t.head in main and t.pos_ in {"VERB", "AUX"}]
         main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]]
@@ -239,6 +237,13 @@ class Resolver:
             if blocked is not None:
                 # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
                 return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
+            if kind == "person" and number != start and any(
+                self.owner.get(t.i) and self.parties[self.owner[t.i]].label == "PERSON" and not self.quoted[t.i]
+                for t in self.units[number]
+            ):
+                # A sentence that names a person where no subject does (a misparsed list, an object):
+                # looking further back would skip over someone who may be the one.
+                return Resolution(None, None, f"unresolved: sentence {number + 1} names a person outside its subjects")
             # "his", "him" (or, in a quotation, "she") in a sentence between: someone of that kind
             # is being talked about whom no subject names; looking further back would skip them.
             if number != start and any(FAMILY.get(t.lower_) == family for t in self.units[number]):
@@ -263,8 +268,6 @@ class Resolver:
 
     def _main_clause(self, verb: Token) -> bool:
         """Is ``verb`` the root, coordinated with it, or reached from it through reporting verbs only?"""
-        from summarize.offline.lexicon import reporting_verbs
-
         while verb.dep_ != "ROOT":
             if verb.dep_ not in {"conj", "ccomp", "advcl"} or verb.dep_ != "conj" and verb.head.lemma_.lower() not in reporting_verbs():
                 return False
@@ -288,6 +291,8 @@ class Resolver:
         """A subject's verdict for a pronoun: a Resolution naming a party (fits), a Resolution
         without one (someone or something fits whom the article does not name: the pronoun must
         stay as it is), or None (does not fit)."""
+        if subject.dep_ == "poss" and kind != "person":
+            return None  # "Amanda's uncle": a possessor may be "he", never "it"
         unnamed = f"its antecedent '{self.description(subject)}' is not a named party"
         coordinated = any(c.dep_ == "conj" for c in subject.children)
         party = self.party_of(subject)
@@ -315,7 +320,8 @@ class Resolver:
             return None  # another pronoun, "who", "this"
         role = speaker_nouns().get(subject.lemma_.lower())
         if kind == "person":
-            if role == "person":
+            if role == "person" or subject.pos_ == "NOUN" and subject.head.lemma_.lower() in reporting_verbs():
+                # "one dealer … told Reuters": whoever speaks unnamed is still the nearest speaker
                 return Resolution(None, self.description(subject), unnamed)
             if subject.pos_ == "PROPN":
                 return Resolution(None, None, f"'{text_of(subject.subtree)}' may be a person the tagger did not name")
@@ -347,23 +353,23 @@ class Resolver:
                 and any(c.lemma_.lower() == lemma and c.dep_ in {"compound", "appos", "amod"} for c in list(t.children) + [t.head] if c.i not in self.owner)
             }
             if len(holders) == 1:
-                name = holders.pop()
+                name = next(iter(holders))
                 return Resolution(name, name, f"the {lemma}: the only {lemma} the article names")
             return Resolution(None, None, f"unresolved: the article names {len(holders) or 'no'} {lemma}s")
         named = {p.name for p in self.parties.values() if p.label != "PERSON" and head.lower_ in p.name.lower().split()}
         if len(named) == 1:  # "the ministry" -> "the Ministry of Defence", the one the article names
-            name = named.pop()
+            name = next(iter(named))
             return Resolution(name, name, f"the {lemma}: the only {lemma} the article names")
         if role != "org":
             return Resolution(None, None, f"unresolved: the article names {len(named) or 'no'} {lemma} by name")
         start = self._unit_of.get(head.i, 0)
         for number in range(start, max(-1, start - 1 - _WINDOW), -1):
-            orgs = {
-                self.owner[s.i] for s in self._subjects(self.units[number])
-                if s.i in self.owner and s.i < head.i and self.parties[self.owner[s.i]].label == "ORG"
-            }
+            subjects = [s for s in self._subjects(self.units[number]) if s.i < head.i]
+            orgs = {self.owner[s.i] for s in subjects if s.i in self.owner and self.parties[self.owner[s.i]].label == "ORG"}
+            if not orgs and any(s.pos_ == "PROPN" for s in subjects):
+                break  # a name the tagger did not call an organisation ("Air Deccan") may be the firm
             if len(orgs) == 1:
-                name = orgs.pop()
+                name = next(iter(orgs))
                 return Resolution(name, name, f"the {lemma}: subject of sentence {number + 1}")
             if len(orgs) > 1:
                 break

@@ -16,7 +16,8 @@ STANCES = ("asserts", "confirms", "denies", "condemns", "accuses", "reports", "e
 class ReportingVerb:
     lemma: str
     stance: str
-    #: "clause": content must be a clause or a quotation; "object": a direct object counts too.
+    #: "clause": content must be a clause or a quotation; "object": a direct object counts too;
+    #: "quote": only a quotation.
     frame: str
     #: A second lemma the verb needs as object or particle ("concern" in "expressed concern").
     partner: str | None = None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from summarize.offline.lexicon import PRONOUNS
+from summarize.offline.lexicon import PRONOUNS, titles
 from summarize.offline.reading import Claim, Reading
 
 _QUOTES = {'"', "“", "”", "``", "''"}
@@ -104,7 +104,7 @@ class Summarizer:
         for attack in (c for c in self.reading.claims if c.index == 0 or c.stance in {"accuses", "condemns"}):
             content = self.reading.doc[attack.content_span[0]:attack.content_span[1]]
             named = {self.reading.owner.get(t.i) or t._.refers_to for t in content} - {None, attack.party}
-            for party in named:
+            for party in sorted(named):
                 answer = next((c for c in self.reading.claims if c.party == party and c.index > attack.index), None)
                 if answer is not None and answer.index not in taken and answer.index not in replies:
                     replies.append(answer.index)
@@ -292,11 +292,22 @@ class Summarizer:
             antecedent = int(source) - 1 if source.isdigit() else None
             if antecedent is not None and antecedent in ranges and all(i in ranges for i in range(antecedent, index)):
                 return None  # the sentence it points back to is right there
-            return party.name if party.name not in before else party.name.split()[-1] if party.label == "PERSON" else party.name
+            return self._label(party, before)
         if party.label == "PERSON" and party.name not in before and mention != party.name and mention.split()[-1] == party.name.split()[-1] \
                 and len(mention.split()) <= 2:
             return party.name
         return None
+
+    def _label(self, party, before: str) -> str:
+        """The full name at a party's first appearance; afterwards a person's surname, unless
+        another person in the article shares it or the name carries a title ("Mrs Blair")."""
+        if party.label != "PERSON" or party.name not in before:
+            return party.name
+        surname = party.name.split()[-1]
+        shared = any(p is not party and p.label == "PERSON" and p.name.split()[-1] == surname for p in self.reading.parties)
+        if shared or party.name.split()[0].lower().rstrip(".") in titles():
+            return party.name
+        return surname
 
     def _render(self, start: int, end: int, names: dict[tuple[int, int], str]) -> str:
         doc = self.reading.doc

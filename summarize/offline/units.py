@@ -71,7 +71,8 @@ def _paragraph_sentences(doc: Doc) -> list[Span]:
             span = doc[start:end]
             # The parser sometimes ends a sentence mid-clause ("… wine industry | 70m euros …"):
             # a sentence that does not end in final punctuation goes on in the next one.
-            if out and not _ends_sentence(out[-1]) and _same_paragraph(doc, out[-1], span):
+            # So does one before a sentence that starts in lower case ('"…?" | he asked.').
+            if out and (not _ends_sentence(out[-1]) or span[0].is_lower) and _same_paragraph(doc, out[-1], span):
                 span = doc[out.pop().start:end]
             out.append(span)
     return out
