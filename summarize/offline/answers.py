@@ -178,9 +178,12 @@ def _surname(span: Span) -> str:
 
 def _unknown_name(doc: Doc, reading: Reading) -> str | None:
     """A name in the question the article never uses (not even its surname): an answer would be a guess."""
-    text, words = reading.doc.text.lower(), {t.lower_ for t in reading.doc}
+    names = _names(doc)
+    if not names:
+        return None
+    text, words = reading.doc.text.lower(), reading.words
     forms = {f.lower() for p in reading.parties for f in [p.name, *p.forms]}
-    for span in _names(doc):
+    for span in names:
         name = " ".join(t.text for t in span if t.tag_ != "POS").strip()
         if name.lower() not in text and _surname(span).lower() not in words and name.lower() not in forms:
             return name
@@ -250,7 +253,7 @@ def _involved(ask: _Ask, reading: Reading) -> Answer:
     """The parties that speak or are named most, resolved names only (never "a spokesman")."""
     counts = Counter({name: 2 * n for name, n in Counter(c.party for c in reading.claims if c.party).items()})
     for party in (p for p in reading.parties if p.label in {"PERSON", "ORG", "GPE"}):
-        counts[party.name] += sum(reading.doc.text.count(f) for f in {*party.forms, party.name})
+        counts[party.name] += reading.mentions[party.name]
     counts.update([] if reading.parties else [e.text for e in reading.doc.ents if e.label_ in {"PERSON", "ORG", "GPE"}])
     top = [name for name, _ in counts.most_common(5)]
     if not top:

@@ -35,10 +35,13 @@ class OfflineEngine(Engine):
             nlp.use(spacy_model)
         #: Articles read so far (shared with the Summarizer, so --claims reads nothing twice).
         self.analyses = ReadingCache()
+        self._pipeline: str | None = None
 
     @property
     def generation(self) -> dict[str, Any]:
-        return {"max_words": self.max_words, "spacy": nlp.pipeline_name()}
+        if self._pipeline is None:
+            self._pipeline = nlp.pipeline_name()
+        return {"max_words": self.max_words, "spacy": self._pipeline}
 
     def analyze(self, article: Article) -> Reading:
         return self.analyses.get(article.text)

@@ -51,8 +51,8 @@ def use(name: str | None) -> None:
 
 def pipeline_name() -> str:
     """The name of the pipeline in use (loads it)."""
-    nlp = get()
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    meta = get().meta
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
 
 def get() -> Language:

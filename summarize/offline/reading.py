@@ -8,8 +8,9 @@ components on top: coreference (:mod:`.coref`, ``Token._.refers_to``) and attrib
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -73,10 +74,20 @@ class Reading:
     #: Token index -> the party whose mention holds that token.
     owner: dict[int, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def texts(self) -> list[str]:
         """The units as whitespace-normalised text."""
         return [" ".join(u.text.split()) for u in self.units]
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of the article, lower-cased."""
+        return frozenset(t.lower_ for t in self.doc)
+
+    @cached_property
+    def mentions(self) -> Counter[str]:
+        """How often the article mentions each party."""
+        return Counter(party for i, party in self.owner.items() if self.owner.get(i - 1) != party)
 
     def unit_of(self, token_index: int) -> int:
         """The index of the unit holding the token at ``token_index``."""
