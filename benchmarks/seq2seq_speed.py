@@ -119,7 +119,7 @@ import psutil  # noqa: E402
 
 from summarize.ingest import load_articles  # noqa: E402
 from summarize.prompts import load_prompts  # noqa: E402
-from summarize.sentences import split_sentences  # noqa: E402
+from summarize.offline import nlp  # noqa: E402  (spaCy loads on first use, after the thread pinning)
 
 
 # -- articles ---------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def corpus(count: int, count_tokens: Callable[[str], int]) -> list[str]:
             text += "\n\n" + variant(sources[(i + 1) % len(sources)], k + 1)
         if count_tokens(text) > MAX_TOKENS:  # too long: cut at the last sentence boundary that fits
             kept: list[str] = []
-            for sentence in split_sentences(text):
+            for sentence in nlp.sentences(text):
                 if count_tokens(" ".join([*kept, sentence])) > MAX_TOKENS:
                     break
                 kept.append(sentence)

@@ -19,12 +19,13 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of this package's code and data files: results made by other code (an upgrade, a
-    changed rule in the offline engine) are other keys, so the cache never serves stale output."""
+    """A hash of this package's code and data files (lexicons, and the pinned spaCy pipeline's
+    manifest ``data/spacy_models.json``): results made by other code (an upgrade, a changed rule in
+    the offline engine, other pinned weights) are other keys, so the cache never serves stale output."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".txt", ".tsv"} and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in {".py", ".txt", ".tsv", ".json"} and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,7 +1,11 @@
 """Lexical relevance: which passage answers a question, which sentence supports an answer.
 
-Plain IDF-weighted word overlap. It needs no model, is deterministic, and is what the engines use to
-pick passages of long articles and evidence sentences for answers.
+Plain IDF-weighted word overlap. It needs no model, is deterministic, and is what the seq2seq engines
+use to pick passages of long articles and evidence sentences for answers.
+
+Words are a regex and a light suffix strip, not spaCy lemmas (:mod:`summarize.offline.nlp`, which the
+eval checks match on): ranking scores every passage of a long article against each question, and
+parsing them all would cost more than the ranking saves; the strip is enough for "owns"/"owned".
 """
 
 from __future__ import annotations

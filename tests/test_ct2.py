@@ -12,7 +12,7 @@ from summarize import Article, Summarizer  # noqa: E402
 from summarize.engines import ct2  # noqa: E402
 from summarize.errors import ConfigError  # noqa: E402
 from summarize.prompts import load_prompts  # noqa: E402
-from summarize.sentences import split_sentences  # noqa: E402
+from summarize.offline import nlp  # noqa: E402
 
 from .conftest import SEED  # noqa: E402
 from .test_engine import CONTRACT  # noqa: E402
@@ -115,7 +115,7 @@ def test_unsupported_settings_and_compute_types_are_config_errors(tiny_model, mo
 
 def test_batches_respect_the_token_budget_and_order_is_restored(fast, seed_text):
     engine = fast.engine
-    sentences = split_sentences(Article.from_text(seed_text).text)
+    sentences = nlp.sentences(Article.from_text(seed_text).text)
     prompts = [" ".join(sentences[: n % 9 + 1]) for n in range(30)]
     lengths = [len(ids) for ids in engine.tokenizer(prompts, truncation=True, max_length=engine.window)["input_ids"]]
     calls: list[list[int]] = []

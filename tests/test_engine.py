@@ -12,7 +12,8 @@ from summarize import Article, ModelNotFoundError, Summarizer
 from summarize.engines.seq2seq import generation_settings
 from summarize.errors import ConfigError
 from summarize.prompts import default_prompt_dir, load_prompts
-from summarize.sentences import split_sentences
+from summarize.chunking import pack, paragraphs
+from summarize.offline import nlp
 
 from .conftest import FAST, ROOT
 
@@ -23,7 +24,7 @@ CONTRACT = {
 
 
 def _article(id: str, sentences: int, seed_text: str) -> Article:
-    body = " ".join(split_sentences(Article.from_text(seed_text).text)[:sentences])
+    body = " ".join(nlp.sentences(Article.from_text(seed_text).text)[:sentences])
     return Article(id=id, text=body, source=f"test:{id}")
 
 
@@ -100,14 +101,42 @@ def test_long_article_is_chunked_at_sentences_never_truncated(summarizer, seed_t
     chunks = summarizer.engine._chunks(article.text, summarizer.engine._budget(summarizer.prompts.summary))
     assert len(chunks) > 1
     assert " ".join(chunks).split() == article.text.split(), "every word is in exactly one chunk"
-    sentences = set(split_sentences(article.text))
-    assert all(s in sentences for chunk in chunks for s in split_sentences(chunk))
+    # Each chunk is a run of whole, consecutive sentences of the article (spaCy's), in order.
+    sentences, position = nlp.sentences(article.text), 0
+    for chunk in chunks:
+        run: list[str] = []
+        while " ".join(run) != chunk:
+            assert position < len(sentences) and len(" ".join(run)) < len(chunk), f"not cut at a sentence end: {chunk[-80:]!r}"
+            run.append(sentences[position])
+            position += 1
+    assert position == len(sentences)
 
     result = next(summarizer.run([article], questions=["Who denied what?"]))
     assert result.chunked and result.ok
     assert any("chunks" in w and "input window" in w for w in result.warnings)
     assert all(width <= 512 for _, width, _ in spy_generate)
     assert result.answers[0].evidence and all(e in article.text for e in result.answers[0].evidence)
+
+
+def test_pack_fills_windows_in_order_and_cuts_only_an_over_long_sentence():
+    words = lambda text: len(text.split())  # noqa: E731
+    pieces = ["a b c", "d e", "f g h i", "j", "k l m n o p q r s t u", "v w"]
+    chunks = pack(pieces, words, 5)
+    assert chunks == ["a b c d e", "f g h i j", "k l m n o", "p q r s t", "u", "v w"]
+    assert all(words(c) <= 5 for c in chunks) and " ".join(chunks).split() == " ".join(pieces).split()
+    assert pack(pieces, words, 5, joiner="\n")[0] == "a b c\nd e"
+    with pytest.raises(ValueError):
+        pack(pieces, words, 0)
+
+
+def test_a_paragraph_too_long_for_one_parse_is_cut_before_parsing():
+    sentence = "The council met on Monday and voted on the plan. "
+    text = "Short first paragraph.\n\n" + sentence * 5000 + "\n \nLast one."
+    parts = paragraphs(text)
+    assert parts[0] == "Short first paragraph." and parts[-1] == "Last one."
+    assert len(parts) > 3 and all(len(p) <= 100_000 for p in parts)
+    assert all(p.endswith(".") for p in parts), "cut after a sentence end"
+    assert " ".join(parts).split() == text.split()
 
 
 def test_five_megabyte_article_is_chunked_not_crashed(tiny_model, seed_text):

@@ -22,7 +22,6 @@ from summarize import load_articles
 from summarize.clean import parse_agency_text
 from summarize.errors import InputError
 from summarize.ingest import RecordError, article_from_text, resolve_inputs
-from summarize.sentences import split_sentences
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_8d0dd191232a21b1.txt"
 
@@ -148,32 +147,6 @@ def test_text_that_is_only_boilerplate_is_an_error(tmp_path):
     path.write_text("Follow us on Twitter\n", encoding="utf-8")
     with pytest.raises(InputError, match=str(path)):
         list(load_articles(path))
-
-
-# --- sentences ---------------------------------------------------------------------------------
-def test_abbreviations_and_initials_do_not_split():
-    text = ("Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said. "
-            "J. R. Smith of Example Corp. attended with Dr. Lee. Talks ended at 5 p.m. Friday.")
-    assert split_sentences(text) == [
-        "Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said.",
-        "J. R. Smith of Example Corp. attended with Dr. Lee.",
-        "Talks ended at 5 p.m. Friday.",
-    ]
-
-
-def test_quotes_and_punctuation_end_sentences():
-    text = '"We can confirm the delivery," he said. "It is done." Officials left. Did he? Yes! 50,000 went.'
-    assert split_sentences(text) == [
-        '"We can confirm the delivery," he said.', '"It is done."', "Officials left.", "Did he?", "Yes!",
-        "50,000 went.",
-    ]
-
-
-def test_paragraph_breaks_split_and_line_wraps_do_not():
-    text = "A heading without a period\n\nThe body wraps\nacross lines. It ends here\n \nLast one"
-    assert split_sentences(text) == [
-        "A heading without a period", "The body wraps across lines.", "It ends here", "Last one",
-    ]
 
 
 # --- feeds ---------------------------------------------------------------------------------------

@@ -43,3 +43,28 @@ def test_sentences_and_lemmas_come_from_the_parser():
     text = "Mr. Smith went to Washington on Dec. 5. He denied the reports.\n\nA new paragraph"
     assert nlp.sentences(text) == ["Mr. Smith went to Washington on Dec. 5.", "He denied the reports.", "A new paragraph"]
     assert {"deny", "report"} <= set(nlp.lemmas("He denied the reports."))
+
+
+def test_abbreviations_and_initials_do_not_split():
+    text = ("Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said. "
+            "J. R. Smith of Example Corp. attended with Dr. Lee. Talks ended at 5 p.m. Friday.")
+    assert nlp.sentences(text) == [
+        "Gen. Mark Milley met Mr. Kim in the U.S. capital on Dec. 23, officials said.",
+        "J. R. Smith of Example Corp. attended with Dr. Lee.",
+        "Talks ended at 5 p.m. Friday.",
+    ]
+
+
+def test_quotes_and_punctuation_end_sentences():
+    text = '"We can confirm the delivery," he said. "It is done." Officials left. Did he? Yes! 50,000 went.'
+    assert nlp.sentences(text) == [
+        '"We can confirm the delivery," he said.', '"It is done."', "Officials left.", "Did he?", "Yes!",
+        "50,000 went.",
+    ]
+
+
+def test_paragraph_breaks_split_and_line_wraps_do_not():
+    text = "A heading without a period\n\nThe body wraps\nacross lines. It ends here\n \nLast one"
+    assert nlp.sentences(text) == [
+        "A heading without a period", "The body wraps across lines.", "It ends here", "Last one",
+    ]

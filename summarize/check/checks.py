@@ -2,6 +2,11 @@
 
 Each check is a plain function ``(output, gold, source) -> CheckResult``: deterministic, no judge
 model, and its ``detail`` quotes the sentence that failed so a reader can see why.
+
+Sentences, lemmas and verbs come from the shared spaCy pipeline (:mod:`summarize.offline.nlp`), the
+one the offline engine reads with: words match by lemma ("denies", "denied", "deny"; "rocket",
+"rockets"), and a stance verb is a token of the reporting-verb lexicon
+(:func:`summarize.offline.lexicon.reporting_verbs`) in any inflection.
 """
 
 from __future__ import annotations
@@ -12,9 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from summarize.check.gold import Contested, Gold
-from summarize.claims import reporting_verbs
-from summarize.relevance import stem, terms
-from summarize.sentences import split_sentences
+from summarize.offline import nlp
+from summarize.offline.lexicon import reporting_verbs
 
 
 @dataclass
@@ -40,15 +44,94 @@ class Output:
     answers: list[dict[str, Any]]
 
 
+#: Parts of speech a lexicon verb must have to count ("the state", "a claim" are no reporting verbs).
+_VERB_POS = frozenset({"VERB", "AUX"})
+_QUOTES = ('"', "“", "”")
+
+
+@dataclass(frozen=True)
+class VerbMatcher:
+    """Finds a verb in text by lemma: a single verb (``lemmas``), a verb with the object or particle
+    it needs (``pairs``: "expressed concern", "played down"), or a fixed phrase (``phrases``, regexes:
+    "according to"). ``verbs_only`` keeps to tokens tagged as verbs."""
+
+    lemmas: frozenset[str]
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    phrases: tuple[str, ...] = ()
+    verbs_only: bool = True
+    #: Also the nouns made from a verb of ``lemmas`` ("approval", "opening", "summons").
+    derived: bool = False
+    #: Verbs that count only in text with a quotation ('"Why?" he asked', not "asked him to leave").
+    quote_only: frozenset[str] = frozenset()
+
+    def search(self, text: str) -> str | None:
+        """The words that matched (as written), or None."""
+        if not text.strip():
+            return None
+        doc = nlp.parse(text)
+        quoted = any(q in text for q in _QUOTES)
+        for token in doc:
+            if self.verbs_only and token.pos_ not in _VERB_POS:
+                continue
+            lemma = token.lemma_.lower()
+            if lemma in self.quote_only and not quoted:
+                continue
+            if lemma in self.lemmas or (self.derived and _derived_from(lemma, self.lemmas)):
+                return token.text
+            for verb, partner in self.pairs:
+                if lemma == verb:
+                    near = [*token.children, *doc[token.i + 1 : token.i + 4]]
+                    hit = next((t for t in near if t.lemma_.lower() == partner), None)
+                    # "pleaded not guilty" is no "plead guilty": a negated pair does not count.
+                    if hit is not None and not any(c.dep_ == "neg" for c in (*token.children, *hit.children)):
+                        return doc[min(token.i, hit.i) : max(token.i, hit.i) + 1].text
+        for phrase in self.phrases:
+            found = re.search(phrase, text, re.IGNORECASE)
+            if found:
+                return found.group(0)
+        return None
+
+
+_NOUN_SUFFIXES = ("al", "ment", "ion", "ation", "ance", "ence", "ing", "s")
+
+
+def _derived_from(lemma: str, verbs: frozenset[str]) -> bool:
+    """Whether ``lemma`` is a noun made from one of ``verbs`` by a suffix: "approval" (approve),
+    "opening" (open), "summons" (summon)."""
+    for verb in verbs:
+        root = verb[:-1] if verb.endswith("e") else verb
+        if lemma.startswith(root) and lemma[len(root):] in _NOUN_SUFFIXES:
+            return True
+    return False
+
+
+#: Phrases the lemma lexicon cannot hold, by stance class ("pleaded not guilty": a negated pair).
+_EXTRA_PHRASES = {
+    "reports": (r"\baccording\s+to\b",),
+    "denies": (r"\bplead(?:s|ed|ing)?\s+not\s+guilty\b", r"\bpushe[sd]?\s+back\s+(?:on|against)\b",
+               r"\bpushing\s+back\s+(?:on|against)\b"),
+}
+
+
 @lru_cache(maxsize=1)
-def _stance_forms() -> dict[str, frozenset[str]]:
-    """Stance class -> verb forms, from the reporting-verb lexicon."""
-    classes: dict[str, set[str]] = {}
-    for form, stance in reporting_verbs().items():
-        classes.setdefault(stance, set()).add(form)
-    classes["denies"] |= {"deny", "denying"}
-    classes["confirms"] |= {"confirm", "admitted", "acknowledged"}
-    return {k: frozenset(v) for k, v in classes.items()}
+def _stance_classes() -> dict[str, VerbMatcher]:
+    """Stance class -> a matcher for its verbs, from the reporting-verb lexicon."""
+    lemmas: dict[str, set[str]] = {}
+    pairs: dict[str, set[tuple[str, str]]] = {}
+    quote_only: set[str] = set()
+    for lemma, readings in reporting_verbs().items():
+        for reading in readings:
+            if reading.partner:
+                pairs.setdefault(reading.stance, set()).add((lemma, reading.partner))
+            else:
+                lemmas.setdefault(reading.stance, set()).add(lemma)
+                if reading.frame == "quote":
+                    quote_only.add(lemma)
+    return {
+        stance: VerbMatcher(frozenset(lemmas.get(stance, ())), frozenset(pairs.get(stance, ())),
+                            _EXTRA_PHRASES.get(stance, ()), quote_only=frozenset(quote_only))
+        for stance in {*lemmas, *pairs}
+    }
 
 
 _STANCE_ALIASES = {
@@ -59,55 +142,80 @@ _STANCE_ALIASES = {
     "accuses": "accuses", "alleged": "accuses", "reported": "reports", "reports": "reports",
     "expressed_concern": "expresses_concern", "expresses_concern": "expresses_concern",
 }
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|say|told|tells|according to|alleged|allegedly|claimed|claims|reported|reportedly|"
-    r"accused|accuses|stated|insisted|maintained|argued|warned|added|confirmed|wrote|announced|asserted|"
-    r"believes?|believed|estimated|suggested)\b",
-    re.IGNORECASE,
-)
+
+#: Attribution cues: reporting verbs in any inflection ("alleges", "insisted"), hedging words, and
+#: "according to".
+_ATTRIBUTION_VERBS = VerbMatcher(frozenset(
+    "say tell allege claim report accuse state insist maintain argue warn add confirm write announce "
+    "assert believe estimate suggest".split()
+))
+_ATTRIBUTION_WORDS = VerbMatcher(frozenset({"alleged", "allegedly", "reportedly"}), phrases=(r"\baccording\s+to\b",), verbs_only=False)
 
 
-def verb_pattern(stance: str) -> re.Pattern[str]:
-    """A regex for any verb form of a gold stance: a lexicon class (said, denied, condemned…) or,
-    for event verbs (summoned, won, detained), the word's stem."""
+def attribution_cue(sentence: str) -> str | None:
+    """The words of ``sentence`` that attribute what it says (a reporting verb, "allegedly",
+    "according to"), or None."""
+    return _ATTRIBUTION_VERBS.search(sentence) or _ATTRIBUTION_WORDS.search(sentence)
+
+
+@lru_cache(maxsize=256)
+def stance_verbs(stance: str) -> VerbMatcher:
+    """A matcher for any verb form of a gold stance: a lexicon class (said, denied, condemned…), or,
+    for an event verb (summoned, won, approved), that verb's lemma and the nouns made from it ("won"
+    also finds "wins", "approved" finds "approval")."""
     stance_class = _STANCE_ALIASES.get(stance.lower())
     if stance_class:
-        forms = sorted(_stance_forms().get(stance_class, {stance}), key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) + r")\b", re.I)
-    word = stance.lower().replace("_", " ")
-    root = stem(word)
-    root = root[:-1] if root.endswith("e") and len(root) > 4 else root
-    return re.compile(r"\b" + re.escape(root) + r"\w*\b", re.IGNORECASE)
+        return _stance_classes().get(stance_class) or VerbMatcher(frozenset())
+    words = [t for t in nlp.parse(f"They {stance.lower().replace('_', ' ')} it.")[1:-2] if not t.is_punct]
+    if not words:
+        return VerbMatcher(frozenset({stance.lower()}), verbs_only=False, derived=True)
+    verb = words[0].lemma_.lower()
+    if len(words) > 1:  # "called_for": the verb with its particle or object
+        return VerbMatcher(frozenset(), frozenset({(verb, words[1].lemma_.lower())}), verbs_only=False)
+    return VerbMatcher(frozenset({verb}), verbs_only=False, derived=True)
 
 
 def sentences_of(text: str) -> list[str]:
-    return split_sentences(text) if text.strip() else []
+    """The sentences of ``text`` (spaCy's), each parsed once for the lemma and verb look-ups."""
+    if not text.strip():
+        return []
+    found = nlp.sentences(text)
+    nlp.parse_many(found)  # one batch; lemmas() and search() then find every sentence parsed
+    return found
+
+
+def lemmas(text: str) -> frozenset[str]:
+    """Lower-case lemmas of the content words of ``text`` (:func:`summarize.offline.nlp.lemmas`;
+    its parse cache makes a second call on the same text cheap)."""
+    return frozenset(nlp.lemmas(text)) if text.strip() else frozenset()
 
 
 def _claim_terms(claim: Contested, gold: Gold) -> set[str]:
     """The claim's own content words, without the words that name its parties."""
     party_words = {
-        stem(w.lower())
+        lemma
         for group in (*claim.asserted_by, *claim.denied_by)
         for form in gold.forms(group)
-        for w in re.findall(r"[\w'-]+", form)
+        for lemma in lemmas(form) | {w.lower() for w in re.findall(r"[\w'-]+", form)}
     }
-    return {t for t in terms(claim.claim) if t not in party_words}
+    return set(lemmas(claim.claim)) - party_words
 
 
 def states_claim(sentence: str, claim: Contested, gold: Gold, share: float = 0.6) -> bool:
-    """Whether ``sentence`` carries the claim: most of its content words are there."""
+    """Whether ``sentence`` carries the claim: most of its content words (by lemma) are there."""
     wanted = _claim_terms(claim, gold)
     if not wanted:
         return False
-    found = wanted & set(terms(sentence))
+    found = wanted & lemmas(sentence)
     return len(found) >= min(2, len(wanted)) and len(found) / len(wanted) >= share
+
+
+_DENIAL_WORDS = re.compile(r"\b(?:untrue|not true|false|groundless|baseless|speculation|rumou?rs?)\b", re.I)
 
 
 def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
     """The denying party named in ``sentence`` with a denial verb, if any."""
-    denial = verb_pattern("denied")
-    if not denial.search(sentence) and not re.search(r"\b(?:untrue|not true|false|groundless|baseless|speculation|rumou?rs?)\b", sentence, re.I):
+    if not _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
         return None
     for party in claim.denied_by:
         form = gold.find(sentence, party)
@@ -124,7 +232,7 @@ def check_coverage(output: Output, gold: Gold, source: str) -> CheckResult:
     sentences = sentences_of(output.summary)
     present, missing, matched = [], [], []
     for fact in gold.facts:
-        verb = verb_pattern(fact.stance)
+        verb = stance_verbs(fact.stance)
 
         def holds(text: str) -> bool:
             return bool(gold.find(text, fact.actor) and verb.search(text) and all(gold.find(text, o) for o in fact.object))
@@ -158,12 +266,12 @@ def check_attribution(output: Output, gold: Gold, source: str) -> CheckResult:
                 continue
             stating += 1
             source = next((gold.find(sentence, p) for p in claim.asserted_by if gold.find(sentence, p)), None)
-            verb = _ATTRIBUTION.search(sentence)
+            verb = attribution_cue(sentence)
             denier = has_denial(sentence, claim, gold)
             if not (source or verb or denier):
                 bare.append(f"claim stated as fact ({claim.claim}): \"{sentence}\"")
             else:
-                how = f"party {source!r}" if source else f"verb {verb.group(0)!r}" if verb else f"denial by {denier!r}"
+                how = f"party {source!r}" if source else f"verb {verb!r}" if verb else f"denial by {denier!r}"
                 kept.append(f"attributed by {how}: \"{sentence[:100]}\"")
     score = 1.0 if not stating else (stating - len(bare)) / stating
     detail = f"{stating} sentence(s) state a contested claim, {len(bare)} without attribution"
@@ -243,19 +351,19 @@ def check_faithfulness(output: Output, gold: Gold, source: str) -> CheckResult:
 def _inversions(text: str, gold: Gold) -> list[str]:
     """Sentences that give a party the opposite stance to the one the gold records."""
     found = []
-    confirm = verb_pattern("confirmed")
+    confirm = stance_verbs("confirmed")
     for sentence in sentences_of(text):
         for claim in gold.contested:
             for party in claim.denied_by:
                 form = gold.find(sentence, party)
                 if form and confirm.search(sentence) and states_claim(sentence, claim, gold, 0.5) \
-                        and not verb_pattern("denied").search(sentence):
+                        and not stance_verbs("denied").search(sentence):
                     found.append(f"stance inverted: {form} denied \"{claim.claim}\" but the output says it confirmed: \"{sentence}\"")
         for fact in gold.facts:
             opposite = _OPPOSITE.get(_STANCE_ALIASES.get(fact.stance.lower(), ""))
             if opposite is None:
                 continue
-            if gold.find(sentence, fact.actor) and verb_pattern(opposite).search(sentence) \
-                    and not verb_pattern(fact.stance).search(sentence) and all(gold.find(sentence, o) for o in fact.object):
+            if gold.find(sentence, fact.actor) and stance_verbs(opposite).search(sentence) \
+                    and not stance_verbs(fact.stance).search(sentence) and all(gold.find(sentence, o) for o in fact.object):
                 found.append(f"stance inverted for fact {fact.id}: {fact.actor} {fact.stance}, output: \"{sentence}\"")
     return list(dict.fromkeys(found))

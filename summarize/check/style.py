@@ -6,10 +6,9 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from summarize.check.checks import _ATTRIBUTION, CheckResult, Output, sentences_of
+from summarize.check.checks import CheckResult, Output, attribution_cue, lemmas, sentences_of
 from summarize.check.gold import Gold
 from summarize.clean import is_boilerplate
-from summarize.relevance import terms
 
 DEFAULT_MAX_WORDS = 90
 _HEDGES = re.compile(
@@ -32,18 +31,18 @@ def _uses(text: str, phrase: str) -> bool:
 
 def check_neutrality(output: Output, gold: Gold, source: str) -> CheckResult:
     """No charged word the source does not use; no hedge the source used ("allegedly", "claimed")
-    dropped from a sentence that restates it."""
+    dropped from a sentence that restates it (most of its content words, by lemma)."""
     problems = [
         f"charged word {word!r} is not used by the source"
         for word in charged_words()
         if _uses(output.summary, word) and not _uses(source, word)
     ]
     source_sentences = sentences_of(source)
-    source_terms = [set(terms(s)) for s in source_sentences]
+    source_terms = [lemmas(s) for s in source_sentences]
     for sentence in sentences_of(output.summary):
-        if _HEDGES.search(sentence) or _ATTRIBUTION.search(sentence):
+        if _HEDGES.search(sentence) or attribution_cue(sentence):
             continue
-        words = set(terms(sentence))
+        words = lemmas(sentence)
         if len(words) < 4:
             continue
         for original, original_terms in zip(source_sentences, source_terms):

@@ -17,7 +17,7 @@ from typing import Any
 
 from summarize.check import CHECKS, run_checks
 from summarize.check.answers import qa_grades
-from summarize.check.checks import Output, verb_pattern, sentences_of
+from summarize.check.checks import Output, sentences_of, stance_verbs
 from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold, read_yaml
 from summarize.ingest import load_articles
 
@@ -189,7 +189,7 @@ def _facts(output: Output, gold: Gold) -> list[dict[str, Any]]:
     sentences = sentences_of(output.summary)
     facts = []
     for fact in gold.facts:
-        verb = verb_pattern(fact.stance)
+        verb = stance_verbs(fact.stance)
         present = any(
             gold.find(s, fact.actor) and verb.search(s) and all(gold.find(s, o) for o in fact.object)
             for s in (sentences if fact.same_sentence else [output.summary])

@@ -2,9 +2,10 @@
 
 Prompts from every article of a batch are tokenized once, sorted by length and generated in
 dynamically padded batches, then put back in input order. Articles longer than the model's input
-window are never truncated: they are split at sentence boundaries into chunks that fit, each chunk is
-summarized, and the chunk summaries are combined (repeatedly, if even they do not fit). Questions on a
-long article are answered from its most relevant passages.
+window are never truncated: they are split at sentence boundaries (the shared spaCy pipeline's, see
+:mod:`summarize.chunking`) into chunks that fit, each chunk is summarized, and the chunk summaries are
+combined (repeatedly, if even they do not fit). Questions on a long article are answered from its most
+relevant passages.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from summarize.chunking import pack, pack_groups, sentences, split_many
 from summarize.engines.base import Engine
 from summarize.engines.loading import DEFAULT_MODEL, load_model
 from summarize.errors import ConfigError
 from summarize.prompts import Prompt, PromptSet, load_prompts
 from summarize.records import Answer, Article, Summary
 from summarize.relevance import best_evidence, rank
-from summarize.sentences import pack, split_sentences
 
 #: Deterministic decoding by default: beam search with fixed lengths and no repeated trigrams.
 DEFAULT_GENERATION: dict[str, dict[str, Any]] = {
@@ -146,8 +147,10 @@ class Seq2SeqEngine(Engine):
     def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
         lengths: dict[int, int] = {}
         contexts: list[str] = []
+        #: The sentences evidence is picked from: the article's, or those of the chosen passages.
+        candidates: list[list[str] | None] = []
         chunked: list[bool] = []
-        passages: dict[tuple[int, int], list[str]] = {}
+        passages: dict[tuple[int, int], list[list[str]]] = {}
         for article, question in questions:
             key = id(article)
             if key not in lengths:
@@ -155,35 +158,42 @@ class Seq2SeqEngine(Engine):
             budget = self._budget(self.prompts.answer, question=question)
             if lengths[key] <= budget:
                 contexts.append(article.text)
+                candidates.append(None)
                 chunked.append(False)
                 continue
             # Passages a third of the budget long, so several relevant ones fit together.
             size = max(budget // 3, 16)
             if (key, size) not in passages:
-                passages[key, size] = self._chunks(article.text, size)
-            contexts.append(self._relevant_passages(passages[key, size], question, budget))
+                passages[key, size] = self._sentence_groups(article.text, size)
+            chosen = self._relevant_passages(passages[key, size], question, budget)
+            contexts.append(" ".join(" ".join(group) for group in chosen))
+            candidates.append([s for group in chosen for s in group])
             chunked.append(True)
         prompts = [self.prompts.answer.render(text=c, question=q) for c, (_, q) in zip(contexts, questions)]
         outputs = self._generate(prompts, self.settings["answer"])
+        whole = list(dict.fromkeys(c for c, found in zip(contexts, candidates) if found is None))
+        split = dict(zip(whole, split_many(whole)))  # every article's sentences, parsed in one batch
         answers = []
-        for (_, question), context, output, was_chunked in zip(questions, contexts, outputs, chunked):
+        for (_, question), context, found, output, was_chunked in zip(questions, contexts, candidates, outputs, chunked):
             if output.strip(" .!\"'").lower() in _NO_ANSWER:
                 reason = "the model found no answer in the article"
                 answers.append(Answer(question, None, [], reason=reason, chunked=was_chunked))
                 continue
-            evidence = best_evidence(output, question, split_sentences(context))
+            evidence = best_evidence(output, question, split[context] if found is None else found)
             answers.append(Answer(question, output, evidence, chunked=was_chunked))
         return answers
 
-    def _relevant_passages(self, passages: list[str], question: str, budget: int) -> str:
-        """The passages most relevant to ``question`` that fit ``budget``, in article order."""
-        sizes = self.count_tokens(passages)
+    def _relevant_passages(self, passages: list[list[str]], question: str, budget: int) -> list[list[str]]:
+        """The passages (sentence groups) most relevant to ``question`` that fit ``budget``, in
+        article order."""
+        texts = [" ".join(group) for group in passages]
+        sizes = self.count_tokens(texts)
         chosen, used = [], 0
-        for index, _ in rank(question, passages):
+        for index, _ in rank(question, texts):
             if used + sizes[index] <= budget:
                 chosen.append(index)
                 used += sizes[index]
-        return " ".join(passages[i] for i in sorted(chosen))
+        return [passages[i] for i in sorted(chosen)]
 
     # -- batching --------------------------------------------------------------------------
 
@@ -207,10 +217,16 @@ class Seq2SeqEngine(Engine):
         return budget
 
     def _chunks(self, text: str, budget: int) -> list[str]:
-        sentences = split_sentences(text)
-        sizes = dict(zip(sentences, self.count_tokens(sentences)))
+        """``text`` cut at sentence boundaries into chunks of at most ``budget`` tokens."""
+        return [" ".join(group) for group in self._sentence_groups(text, budget)]
+
+    def _sentence_groups(self, text: str, budget: int) -> list[list[str]]:
+        """The sentences of ``text`` grouped into runs of at most ``budget`` tokens (a sentence over
+        the budget is cut at word boundaries into groups of its own)."""
+        found = sentences(text)
+        sizes = dict(zip(found, self.count_tokens(found)))
         counter: Callable[[str], int] = lambda s: sizes[s] if s in sizes else self._count_one(s)
-        return pack(sentences, counter, budget)
+        return pack_groups(found, counter, budget)
 
     def _run_jobs(
         self, prompt: Prompt, texts: list[list[str]], settings: dict[str, Any], only: list[int] | None = None

@@ -21,7 +21,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from summarize.offline.coref import Resolver
-from summarize.offline.lexicon import ReportingVerb, reporting_verbs
+from summarize.offline.lexicon import ReportingVerb, reporting_verbs, titles
 from summarize.offline.reading import Claim
 from summarize.offline.units import text_of
 
@@ -265,6 +265,11 @@ class Attribution:
         party = resolution.party or self.resolver.affiliation(head)
         if head.lower_ in {"he", "she", "it", "they"}:
             speaker = resolution.party or resolution.text or mention
+        elif resolution.party and all(
+            self.resolver.owner.get(t.i) == resolution.party or t.lower_ == "the" or t.lower_.rstrip(".") in titles()
+            for t in phrase
+        ):
+            speaker = resolution.party  # "Mr Kirby", "Kirby", "the Wagner Group" -> the party's full name
         else:
             speaker = mention
         content = text_of(self.doc[start:end])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -163,6 +164,12 @@ def parse_many(texts: Iterable[str]) -> list[Doc]:
     missing = list(dict.fromkeys(t for t in texts if _parsed.get(t) is None))
     if missing:
         nlp = get()
+        too_long = next((t for t in missing if len(t) > nlp.max_length), None)
+        if too_long is not None:
+            raise ValueError(  # an article's problem, not the run's: the batch is redone one by one
+                f"text of {len(too_long):,} characters is over the spaCy pipeline's limit of {nlp.max_length:,}; "
+                "split it into articles"
+            )
         for text, doc in zip(missing, nlp.pipe(missing, batch_size=BATCH_SIZE)):
             _parsed.put(text, doc)
     found = {t: _parsed.get(t) for t in set(texts)}
@@ -182,13 +189,17 @@ def parse(text: str) -> Doc:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` as spaCy's parser splits them; a paragraph break always ends one."""
+    """The sentences of ``text`` as spaCy's parser splits them; a paragraph break (a line with
+    nothing but spaces on it) always ends one. Paragraphs are parsed together in one batch."""
+    paragraphs = [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text)]
+    paragraphs = [p for p in paragraphs if p]
     out: list[str] = []
-    for paragraph in text.split("\n\n"):
-        paragraph = " ".join(paragraph.split())
-        if paragraph:
-            out.extend(" ".join(s.text.split()) for s in parse(paragraph).sents if s.text.strip())
+    for doc in parse_many(paragraphs):
+        out.extend(" ".join(s.text.split()) for s in doc.sents if s.text.strip())
     return out
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def lemmas(text: str) -> list[str]:
