@@ -311,6 +311,62 @@ def ask(
         raise typer.Exit(EXIT_FAILED)
 
 
+@app.command()
+@one_line_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless told otherwise (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    model: ModelOpt = None,
+    engine: EngineOpt = "auto",
+    batch_size: Annotated[int, typer.Option("--batch-size", "-b", min=1, help="Prompts per generate() call.")] = 8,
+    device: DeviceOpt = "auto",
+    revision: RevisionOpt = None,
+    num_beams: Annotated[Optional[int], typer.Option(min=1, help="Beams for summaries [default: 4].")] = None,
+    max_new_tokens: Annotated[Optional[int], typer.Option(min=1, help="Max summary tokens [default: 128].")] = None,
+    min_new_tokens: Annotated[Optional[int], typer.Option(min=0, help="Min summary tokens [default: 24].")] = None,
+    gen: GenOpt = None,
+    max_input_tokens: MaxInputOpt = None,
+    prompts: PromptsOpt = None,
+    spacy_model: SpacyOpt = None,
+    max_words: Annotated[Optional[int], typer.Option(min=10, help="Word limit of offline summaries [default: 90].")] = None,
+    claims: Annotated[bool, typer.Option("--claims", help="Add each article's claims to its output.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    backend: Annotated[str, typer.Option(help="How seq2seq runs: torch, or ctranslate2 (extra 'fast': int8 on CPU).")] = "torch",
+    max_batch_wait_ms: Annotated[float, typer.Option(min=0, help="A batch closes when no request came for this long (or it is full, or a tenth of the last engine call's time passed).")] = 20.0,
+    max_batch_articles: Annotated[Optional[int], typer.Option(min=1, help="Articles per engine call [default: 4 x --batch-size].")] = None,
+    max_batch_tokens: Annotated[int, typer.Option(min=1, help="Article tokens per engine call (a longer article goes alone).")] = 16384,
+    max_queue: Annotated[int, typer.Option(min=1, help="Articles waiting for the engine; past it requests get 503.")] = 256,
+    max_articles: Annotated[int, typer.Option(min=1, help="Articles per request; more is 422.")] = 64,
+    max_body_mb: Annotated[float, typer.Option(min=0.001, help="Request body limit in MB; more is 413.")] = 2.0,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds per request, queue time included; past it 504.")] = 120.0,
+    api_key: Annotated[Optional[str], typer.Option(envvar="SUMMARIZE_API_KEY", show_default=False,
+        help="Require 'Authorization: Bearer KEY' on /v1/* (else 401).")] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level: critical, error, warning, info, debug.")] = "info",
+) -> None:
+    """Serve summaries and answers over HTTP (FastAPI on uvicorn; OpenAPI docs at /docs).
+
+    POST /v1/summarize, POST /v1/ask, GET /healthz, GET /metrics. Concurrent requests are
+    batched into shared engine calls. SIGTERM or SIGINT stops accepting, finishes the
+    requests in flight and exits 0.
+    """
+    from summarize.serve import ServeSettings, serve as serve_forever
+
+    if max_articles > max_queue:
+        raise ConfigError(f"--max-articles {max_articles} is over --max-queue {max_queue}: such a request could never be queued")
+    generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
+    _use_spacy(spacy_model)
+    summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size=batch_size,
+                             max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
+                             backend=backend, cache=None if no_cache else ResultCache(cache_dir))
+    if api_key is None and host not in {"127.0.0.1", "localhost", "::1"}:
+        _say(f"summarize: warning: serving on {host} without --api-key: anyone who can reach it can use it")
+    settings = ServeSettings(max_batch_wait_ms=max_batch_wait_ms, max_batch_articles=max_batch_articles,
+                             max_batch_tokens=max_batch_tokens, max_queue=max_queue, max_articles=max_articles,
+                             max_body_mb=max_body_mb, timeout_s=timeout, api_key=api_key or None)
+    serve_forever(summarizer, settings, host=host, port=port, log_level=log_level)
+
+
 class _progress:
     """A rich progress line on stderr (articles done, rate), silent when stderr is not a terminal.
     Articles stream in, so there is no total to show."""
