@@ -201,8 +201,23 @@ def _claim_terms(claim: Contested, gold: Gold) -> set[str]:
     return set(lemmas(claim.claim)) - party_words
 
 
+def _term_found(sentence: str, alternatives: Any, gold: Gold) -> str | None:
+    """The wording of one key term (a group name, a literal, or a tuple of alternatives) in ``sentence``."""
+    options = alternatives if isinstance(alternatives, (tuple, list)) else (alternatives,)
+    return next((found for option in options if (found := gold.find(sentence, option))), None)
+
+
 def states_claim(sentence: str, claim: Contested, gold: Gold, share: float = 0.6) -> bool:
-    """Whether ``sentence`` carries the claim: most of its content words (by lemma) are there."""
+    """Whether ``sentence`` carries the claim. With key ``terms`` in the gold, by its parts, so a
+    paraphrase counts: every key term in some wording, or the asserting party with a reporting verb
+    and most of the terms. Without them, most of the claim's own content words (by lemma)."""
+    terms = getattr(claim, "terms", ()) or ()
+    if terms:
+        found = sum(1 for term in terms if _term_found(sentence, term, gold))
+        if found == len(terms):
+            return True
+        asserter = any(gold.find(sentence, p) for p in claim.asserted_by)
+        return bool(asserter and attribution_cue(sentence) and found >= max(1, (len(terms) + 1) // 2) and share < 0.6)
     wanted = _claim_terms(claim, gold)
     if not wanted:
         return False

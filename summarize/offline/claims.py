@@ -146,6 +146,8 @@ class Attribution:
             return subject
         if verb.dep_ in _FOLLOWERS and verb.head is not verb and verb.dep_ != "relcl":
             head = verb.head
+            if verb.dep_ == "conj" and head.dep_ in {"ccomp", "xcomp"}:
+                return None  # "X said Y paid … and expressed concern …": X's or Y's? Nobody's, then.
             if verb.dep_ == "acl":
                 # "a statement from X confirming …" is X's; "X issued a statement refuting …" is X's.
                 source = next((g for c in head.children if c.dep_ in {"prep", "agent"} and c.lower_ in {"from", "by"}
