@@ -225,17 +225,27 @@ def states_claim(sentence: str, claim: Contested, gold: Gold, share: float = 0.6
     return len(found) >= min(2, len(wanted)) and len(found) / len(wanted) >= share
 
 
+def _label(gold: Gold, item: Any) -> str:
+    return gold.label(item) if hasattr(gold, "label") else str(item)
+
+
 _DENIAL_WORDS = re.compile(r"\b(?:untrue|not true|false|groundless|baseless|speculation|rumou?rs?)\b", re.I)
 
 
 def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
-    """The denying party named in ``sentence`` with a denial verb, if any."""
-    if not _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
-        return None
-    for party in claim.denied_by:
-        form = gold.find(sentence, party)
-        if form:
-            return form
+    """The denying party of ``sentence``: one of the claim's deniers that is the speaker of a denial
+    the offline reader finds there ("X denied …", "… was rejected by X", '"That is untrue," X said'),
+    not merely named beside some denial verb ("a court rejected the claim against X")."""
+    from summarize.check.speakers import claims_of
+
+    for denial in (c for c in claims_of(sentence) if c.stance == "denies"):
+        for party in claim.denied_by:
+            form = next((f for f in (gold.find(t, party) for t in (denial.mention, denial.speaker, denial.party or "")) if f), None)
+            if form:
+                return form
+    if _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
+        # "… called the reports 'groundless'": a rebuttal without a denial verb, by a named denier.
+        return next((f for f in (gold.find(sentence, p) for p in claim.denied_by) if f), None)
     return None
 
 
@@ -264,7 +274,7 @@ def check_coverage(output: Output, gold: Gold, source: str) -> CheckResult:
     threshold = gold.thresholds.get("coverage", 0.5)
     passed = not core_missing and score >= threshold
     lines = [f"{len(present)}/{len(gold.facts)} facts present (core weighs 2), score {score:.2f}, threshold {threshold:.2f}"]
-    lines += [f"missing {f.level} fact {f.id}: {f.actor} {f.stance} {', '.join(f.object)}" for f in missing]
+    lines += [f"missing {f.level} fact {f.id}: {f.actor} {f.stance} {', '.join(_label(gold, o) for o in f.object)}" for f in missing]
     lines += [f"present {m}" for m in matched]
     return CheckResult("coverage", passed, round(score, 4), "\n".join(lines))
 

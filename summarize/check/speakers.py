@@ -63,13 +63,28 @@ def same_party(ours: Claim, theirs: Claim, gold=None) -> bool:  # type: ignore[n
         return bool(a & b)
     if _names(ours) & _names(theirs):
         return True
-    # Unnamed speakers ("foreign media reports", "US officials"): the same words.
-    plain = lambda c: " ".join(w for w in c.speaker.lower().split() if w not in {"the", "a", "an"})  # noqa: E731
-    return plain(ours) == plain(theirs)
+    # Unnamed speakers ("foreign media reports", "US officials"): the words of one are in the other.
+    plain = lambda c: {w.strip(",.") for w in c.speaker.lower().split()} - {"the", "a", "an", "some", "its", "their"}  # noqa: E731
+    a_words, b_words = plain(ours), plain(theirs)
+    return bool(a_words and b_words) and (a_words <= b_words or b_words <= a_words)
 
 
 def _unresolved(claim: Claim) -> bool:
-    return claim.party is None and claim.mention.lower() in _PRONOUNS
+    """A "he said" the reader could not tie to anyone (not even a description): may be anyone."""
+    return claim.party is None and claim.mention.lower() in _PRONOUNS and claim.speaker == claim.mention
+
+
+def claims_of(text: str) -> list[Claim]:
+    """The claims the offline reader finds in ``text`` (cached)."""
+    return _readings.get(text).claims if text.strip() else []
+
+
+def _quotations(text: str) -> list[str]:
+    """Quoted words of two or more words in ``text``, lower-cased."""
+    import re
+
+    found = re.findall(r'["“]([^"”]+)["”]', text)
+    return [" ".join(q.lower().split()).strip(",. ") for q in found if len(q.split()) >= 2]
 
 
 def _label(claim: Claim) -> str:
@@ -98,6 +113,16 @@ def speaker_problems(output: str, source: str, gold=None) -> tuple[list[SpeakerP
         if not words:
             continue
         checked += 1
+        alone = all(same_party(claim, other) for other in ours_reading.claims if other.index == claim.index)
+        quoted = _quotations(claim.content) or (_quotations(claim.sentence) if alone else [])
+        if quoted:
+            sayers = [c for c, _ in theirs if any(q in " ".join(c.content.lower().split()) for q in quoted)]
+            if sayers and not any(same_party(claim, c, gold) or _unresolved(c) for c in sayers):
+                problems.append(SpeakerProblem(
+                    claim.sentence,
+                    f"a quotation given to {_label(claim)}, but the source gives it to {_label(sayers[0])}: \"{sayers[0].sentence}\"",
+                ))
+                continue
         denial = claim.stance == "denies"
         pool = [(c, w) for c, w in theirs if (c.stance == "denies") == denial and w]
         # A source claim by an unresolved "he"/"it" may be by anyone, the same party included.

@@ -79,6 +79,14 @@ class Attribution:
     def _claim(self, verb: Token, entry: ReportingVerb, number: int) -> Claim | None:
         if any(c.dep_ == "neg" for c in verb.children):
             return None
+        agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if verb.tag_ == "VBN" and verb.dep_ == "acl" and agent is not None and not self.quoted[agent.i]:
+            # "… claims denied by Labour": the agent speaks about the noun the participle qualifies.
+            noun = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            trimmed = self._trim(noun)
+            if trimmed is None:
+                return None
+            return self._make(agent, entry.stance, verb.text, verb.i, trimmed[0], trimmed[1], trimmed[2], number)
         if verb.dep_ in {"amod", "compound"} or verb.tag_ == "VBN" and verb.dep_ == "acl":
             return None  # "the alleged fraud", "a senator accused of bribery": no one speaks
         if self._hypothetical(verb):
