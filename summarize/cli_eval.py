@@ -39,24 +39,27 @@ def evaluate(
     predictions: Annotated[Optional[Path], typer.Option(help="Score these outputs (summarize run JSONL contract: id, summary, answers) instead of running an engine.")] = None,
     device: Annotated[str, typer.Option(help="Device for seq2seq: auto, cpu, cuda[:N], mps.")] = "auto",
     baseline: Annotated[bool, typer.Option(help="When a model is evaluated, also score the offline engine as the baseline column.")] = True,
+    data: Annotated[Optional[Path], typer.Option("--data", envvar="SUMMARIZE_DATA", help="Folder holding the datasets that gold `source` entries name [default: the suite's `data:` folder].")] = None,
 ) -> None:
     """Run the eval suite and write report.json, report.md and report.html to a new run folder.
 
     With --predictions, score outputs another system produced; suite articles they lack are listed
-    as not scored. Exit codes: 0 all aggregates pass their thresholds, 1 one falls below (or a
-    compare regression), 2 bad suite, gold or predictions file.
+    as not scored. Gold files that name a dataset record (`source`) read its text from the data
+    folder: --data, else $SUMMARIZE_DATA, else the suite's `data:`. Exit codes: 0 all aggregates
+    pass their thresholds, 1 one falls below (or a compare regression), 2 bad suite, gold or
+    predictions file, or a dataset not found.
     """
     if ctx.invoked_subcommand is not None:
         return
-    _cli().one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline)
+    _cli().one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline, data)
 
 
 def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: Path | None,
-              predictions: Path | None, device: str, with_baseline: bool) -> None:
+              predictions: Path | None, device: str, with_baseline: bool, data: Path | None = None) -> None:
     from summarize.check.suite import generate_outputs, load_predictions, load_suite, run_metadata, score
     from summarize.report import summary_lines, write_reports
 
-    suite = load_suite(suite_path)
+    suite = load_suite(suite_path, data)
     folder = output or Path("runs") / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
     if folder.exists() and any(folder.iterdir()):
         raise _cli().ConfigError(f"{folder}: run folder exists and is not empty; pass a new --output")

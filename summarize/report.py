@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 #: Display order of the checks; checks not listed here follow, in the order the report names them.
-CHECKS = ("coverage", "attribution", "balance", "faithfulness", "neutrality", "hygiene", "qa", "rouge")
+from summarize.check.gold import CHECK_NAMES as CHECKS  # report order = check order
 FILES = ("report.json", "report.md", "report.html")
 
 

@@ -189,3 +189,200 @@ def test_a_model_is_evaluated_beside_the_offline_baseline(tiny_model, tmp_path):
     assert report["baseline"]["engine"] == "offline"
     assert set(report["baseline"]["aggregates"]) == set(CHECKS)
     assert "baseline" in (tmp_path / "run" / "report.html").read_text().lower()
+
+
+# --- Gold files that read their article from a dataset record (`source`), alternatives, lemmas ---
+
+SOURCE_GOLD = """id: mayor
+source: {{dataset: {dataset}, id: {record}}}
+aliases:
+  mayor: [The mayor, Ann Lee, Ms Lee]
+  council: [the council, councillors]
+facts:
+  - id: denied-closure
+    actor: mayor
+    stance: denied
+    object: [[bridge closure, closing the bridge, closure], council]
+contested:
+  - claim: the bridge will close for a year
+    terms: [[close, closure, shut], [year, twelve months]]
+    asserted_by: [council]
+    denied_by: [mayor]
+  - claim: the repairs were botched
+    asserted_by: []
+    denied_by: [mayor]
+qa:
+  - question: Who denied what?
+    per_party:
+      - speaker: mayor
+        denied: [the closure]
+reference_summary: {{from: dataset}}
+"""
+
+RECORDS = [
+    {"id": "bridge-1", "title": "Mayor denies bridge closure",
+     "text": "The mayor denied that the council will close the bridge for a year.\n\nCouncillors said repairs would take twelve months.",
+     "reference_summary": "The mayor denied the council's plan to close the bridge."},
+    {"id": "other", "title": "Other", "text": "Nothing to see."},
+]
+
+
+def _dataset(folder: Path, name: str = "tiny.jsonl") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
+    return folder
+
+
+def _source_gold(folder: Path, dataset: str = "tiny.jsonl", record: str = "bridge-1", edit=lambda g: g) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mayor.yaml"
+    path.write_text(edit(SOURCE_GOLD.format(dataset=dataset, record=record)))
+    return path
+
+
+def test_a_gold_file_reads_its_article_from_a_dataset_record(tmp_path):
+    data = _dataset(tmp_path / "data")
+    gold = load_gold(_source_gold(tmp_path / "gold"), data)
+    assert gold.article is None and gold.source.id == "bridge-1" and gold.source.path == (data / "tiny.jsonl").resolve()
+    article = gold.load_article()
+    assert article.id == "mayor" and article.title == "Mayor denies bridge closure"
+    assert article.text.startswith("The mayor denied that the council will close the bridge")
+    assert gold.reference_summary == RECORDS[0]["reference_summary"]
+    # list alternatives are one object item; terms are alternatives per key term; asserted_by may be empty
+    assert gold.facts[0].object == (("bridge closure", "closing the bridge", "closure"), "council")
+    assert gold.contested[0].terms == (("close", "closure", "shut"), ("year", "twelve months"))
+    assert gold.contested[1].asserted_by == () and gold.contested[1].terms == ()
+
+
+def test_the_data_folder_comes_from_summarize_data_when_none_is_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZE_DATA", str(_dataset(tmp_path / "elsewhere")))
+    gold = load_gold(_source_gold(tmp_path / "gold"))
+    assert gold.source.path == (tmp_path / "elsewhere" / "tiny.jsonl").resolve()
+
+
+def test_a_dataset_is_read_once_per_run(tmp_path, monkeypatch):
+    from summarize.check import gold as gold_module
+
+    data = _dataset(tmp_path / "data")
+    path = _source_gold(tmp_path / "gold")
+    reads = []
+    real = gold_module.json.loads
+    monkeypatch.setattr(gold_module.json, "loads", lambda s: reads.append(s) or real(s))
+    for _ in range(3):
+        load_gold(path, data)
+    assert len(reads) == len(RECORDS)
+
+
+@pytest.mark.parametrize(
+    "dataset, record, edit, problem",
+    [
+        ("missing.jsonl", "bridge-1", lambda g: g, "source: dataset missing.jsonl not found in"),
+        ("tiny.jsonl", "no-such-id", lambda g: g, "source.id: no record with id 'no-such-id' in"),
+        ("tiny.jsonl", "other", lambda g: g, "reference_summary: record 'other' of"),
+        ("tiny.jsonl", "bridge-1", lambda g: "article: x.txt\n" + g, "give exactly one of 'article'"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("source: {dataset: tiny.jsonl, id: bridge-1}\n", ""), "give exactly one of 'article'"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("id: bridge-1}", "id: bridge-1, file: x}"), "source: unknown field 'file'"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("[year, twelve months]", "{year: 1}"), "contested[0]: terms[1]: expected text or a list of alternatives"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("[[bridge closure", "[[[bridge], closure"), "facts[0]: object[0]: alternatives must be text"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("closing the bridge, closure]", "closing the bridge, city_hall]"), "facts[0]: object[0]: alias group 'city_hall' is used but not defined"),
+        ("tiny.jsonl", "bridge-1", lambda g: g.replace("object: [[bridge closure, closing the bridge, closure], council]", "object: [[], council]"), "facts[0]: object[0]: empty list of alternatives"),
+    ],
+)
+def test_bad_sources_and_alternatives_are_one_line_naming_file_entry_and_field(tmp_path, dataset, record, edit, problem):
+    data = _dataset(tmp_path / "data")
+    path = _source_gold(tmp_path / "gold", dataset, record, edit)
+    with pytest.raises(GoldError) as error:
+        load_gold(path, data)
+    message = str(error.value)
+    assert message.startswith(str(path)) and problem in message and "\n" not in message
+    if "not found" in problem:
+        assert str(data.resolve()) in message and "SUMMARIZE_DATA" in message
+
+
+def _source_suite(tmp_path: Path, data: str = "data") -> Path:
+    _source_gold(tmp_path / "gold")
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(f"name: tiny\ndata: {data}\ngold: [gold/*.yaml]\n")
+    return suite
+
+
+def test_eval_of_a_suite_whose_dataset_is_missing_is_one_line_exit_2(tmp_path, monkeypatch):
+    monkeypatch.delenv("SUMMARIZE_DATA", raising=False)
+    suite = _source_suite(tmp_path)
+    result = CliRunner().invoke(app, ["eval", "--suite", str(suite), "--output", str(tmp_path / "run")])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{suite}: dataset tiny.jsonl not found in {(tmp_path / 'data').resolve()} (set --data DIR or SUMMARIZE_DATA)" in line
+    assert not (tmp_path / "run").exists()
+
+
+def test_eval_reads_dataset_articles_from_the_suite_data_folder_or_data_option(tmp_path, monkeypatch):
+    monkeypatch.delenv("SUMMARIZE_DATA", raising=False)
+    suite = _source_suite(tmp_path, data="nowhere")
+    _dataset(tmp_path / "data")
+    record = {"id": "mayor", "summary": "The mayor denied that the council will close the bridge for a year.",
+              "answers": [{"question": "Who denied what?", "answer": "The mayor: the closure of the bridge"}]}
+    predictions = _predictions(tmp_path, [record])
+    result = CliRunner().invoke(app, ["eval", "--suite", str(suite), "--data", str(tmp_path / "data"),
+                                      "--predictions", str(predictions), "--output", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    (article,) = report["articles"]
+    assert article["title"] == "Mayor denies bridge closure"
+    checks = {c["name"]: c for c in article["checks"]}
+    assert checks["coverage"]["passed"] and checks["balance"]["passed"] and checks["rouge"]["passed"] is not None
+    assert "Mayor denies bridge closure" in (tmp_path / "run" / "report.html").read_text()
+    # the environment variable points at the data too
+    monkeypatch.setenv("SUMMARIZE_DATA", str(tmp_path / "data"))
+    again = CliRunner().invoke(app, ["eval", "--suite", str(suite), "--predictions", str(predictions), "--output", str(tmp_path / "run2")])
+    assert again.exit_code == 0, again.output
+
+
+def test_matching_runs_on_lemmas_and_reports_the_words_that_matched(tmp_path):
+    gold = load_gold(_source_gold(tmp_path / "gold"), _dataset(tmp_path / "data"))
+    assert gold.find("North Korea denies the claim.", "denied") == "denies"
+    assert gold.find("It denied it.", "denies") == "denied"
+    assert gold.find("They fired rockets at the town.", "rocket") == "rockets"
+    assert gold.find("Russia supplied the shells.", "supply") == "supplied"
+    assert gold.find("Ms Lee denies any closure.", "mayor") == "Ms Lee"
+    # a list of alternatives: any one counts, group names included; the matched words come back
+    closure = gold.facts[0].object[0]
+    assert gold.find("The mayor rejected closing the bridge.", closure) == "closing the bridge"
+    assert gold.find("Two closures were planned.", closure) == "closures"
+    assert gold.find("Councillors voted.", ("mayor", "council")) == "Councillors"
+    assert gold.find("The bridge stays open.", closure) is None
+    assert gold.forms(("closure", "council")) == ("closure", "the council", "councillors")
+    assert gold.label(closure) == "bridge closure / closing the bridge / closure"
+    # never inside a longer word or a hyphenated one; not across a noun-verb lemma clash
+    assert gold.find("The closured area.", "closure") is None
+    assert gold.find("A pre-closure survey.", "closure") is None
+    assert gold.find("Customers reported burns.", "customer reports") is None
+
+
+def test_alias_groups_match_longest_form_first_across_groups():
+    gold = load_gold(SEED_GOLD)
+    sentence = "South Korea's foreign ministry condemned the arms trade."
+    assert gold.find(sentence, "south_korea") == "South Korea's foreign ministry"
+    assert gold.find(sentence, "north_korea") is None  # "Korea" inside "South Korea" is not the North
+    assert gold.find("Pyongyang denies arms sales to Wagner.", "north_korea") == "Pyongyang"
+
+
+BBC_DEV = ROOT / "evals" / "bbc-dev.yaml"
+BBC_DATA = ROOT.parent / "shared" / "data" / "bbc_news_summary_dev.jsonl"
+
+
+@pytest.mark.skipif(not BBC_DATA.is_file(), reason=f"the bbc-dev texts live outside the repository and {BBC_DATA} is absent")
+def test_the_bbc_dev_suite_loads_every_gold_file_from_the_shared_data(monkeypatch):
+    monkeypatch.delenv("SUMMARIZE_DATA", raising=False)
+    suite = load_suite(BBC_DEV)
+    assert len(suite.golds) >= 15 and suite.data is not None
+    for gold in suite.golds:
+        assert gold.source is not None and gold.source.path == BBC_DATA.resolve(), gold.id
+        assert gold.load_article().text.strip() and gold.reference_summary
+        questions = [q.question for q in gold.qa]
+        assert 5 <= len(questions) <= 7 and "Who denied what?" in questions, gold.id
+    assert suite.thresholds and set(suite.thresholds) <= set(CHECKS)  # gated at the offline engine's level
+    # no text of the dataset is stored in the repository
+    texts = [json.loads(line)["text"] for line in BBC_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    stored = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "evals").rglob("*") if p.is_file() and p.suffix in {".yaml", ".txt", ".md"})
+    assert not any(t.split("\n")[0][:120] in stored for t in texts)

@@ -30,9 +30,9 @@ def _aggregates(rates: dict[str, float], failing: set[str] = frozenset()) -> dic
 
 def make_report() -> dict:
     """A realistic run: two articles, one failing check with a nasty multi-line detail, a baseline."""
-    scores = dict(zip(CHECKS, (0.83, 1.0, 0.75, 0.92, 1.0, 1.0, 0.67, 0.41)))
-    rates = dict(zip(CHECKS, (0.9, 1.0, 0.8, 0.95, 1.0, 1.0, 0.6, 0.75)))
-    base_rates = dict(zip(CHECKS, (0.7, 0.85, 0.8, 1.0, 1.0, 0.9, 0.5, 0.6)))
+    scores = dict(zip(CHECKS, (0.83, 1.0, 0.75, 1.0, 0.92, 1.0, 1.0, 0.67, 0.41)))
+    rates = dict(zip(CHECKS, (0.9, 1.0, 0.8, 1.0, 0.95, 1.0, 1.0, 0.6, 0.75)))
+    base_rates = dict(zip(CHECKS, (0.7, 0.85, 0.8, 1.0, 1.0, 1.0, 0.9, 0.5, 0.6)))
     seed = {
         "id": "seed", "title": None,
         "summary": 'North Korea denied supplying arms to Russia\'s Wagner group, calling the report "groundless".',

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from summarize.check.answers import check_qa, check_rouge
 from summarize.check.checks import CheckResult, Output, check_attribution, check_balance, check_coverage, check_faithfulness
 from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold
+from summarize.check.speakers import check_speakers
 from summarize.check.style import check_hygiene, check_neutrality
 
 Check = Callable[[Output, Gold, str], CheckResult]
@@ -19,6 +20,7 @@ CHECKS: dict[str, Check] = {
     "coverage": check_coverage,
     "attribution": check_attribution,
     "balance": check_balance,
+    "speakers": check_speakers,
     "faithfulness": check_faithfulness,
     "neutrality": check_neutrality,
     "hygiene": check_hygiene,

@@ -238,7 +238,10 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
     not merely named beside some denial verb ("a court rejected the claim against X")."""
     from summarize.check.speakers import claims_of
 
-    for denial in (c for c in claims_of(sentence) if c.stance == "denies"):
+    rejects = stance_verbs("denied")
+    # A rejection counts even where the reader calls it a decision ("rejected the compromise offer"):
+    # for balance, it is that party's side of the dispute.
+    for denial in (c for c in claims_of(sentence) if c.stance == "denies" or rejects.search(c.verb)):
         for party in claim.denied_by:
             form = next((f for f in (gold.find(t, party) for t in (denial.mention, denial.speaker, denial.party or "")) if f), None)
             if form:

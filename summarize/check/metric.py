@@ -18,7 +18,6 @@ import evaluate
 
 from summarize.check.checks import Output
 from summarize.check.gold import load_gold
-from summarize.ingest import load_articles
 
 
 class GoldCheckMetric(evaluate.Metric):
@@ -45,7 +44,7 @@ class GoldCheckMetric(evaluate.Metric):
         results = []
         for prediction, reference in zip(predictions, references):
             gold = load_gold(reference)
-            source = next(load_articles(gold.article)).text
+            source = gold.load_article().text
             results.append(check(_output(prediction, gold.id), gold, source))
         applied = [r for r in results if r.passed is not None]
         return {

@@ -48,11 +48,8 @@ def _names(claim: Claim) -> set[str]:
 def _groups(claim: Claim, gold) -> set[str]:  # type: ignore[no-untyped-def]
     if gold is None:
         return set()
-    found = set()
-    for group in gold.aliases:
-        if any(text and gold.find(text, group) for text in (claim.party, claim.speaker, claim.mention)):
-            found.add(group)
-    return found
+    texts = (claim.party, claim.speaker, claim.mention)
+    return {group for group in gold.aliases if any(text and gold.find(text, group) for text in texts)}
 
 
 def same_party(ours: Claim, theirs: Claim, gold=None) -> bool:  # type: ignore[no-untyped-def]

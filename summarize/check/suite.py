@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,11 +19,10 @@ from typing import Any
 from summarize.check import CHECKS, run_checks
 from summarize.check.answers import qa_grades
 from summarize.check.checks import Output, sentences_of, stance_verbs
-from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold, read_yaml
-from summarize.ingest import load_articles
+from summarize.check.gold import CHECK_NAMES, DATA_ENV, DatasetNotFound, Gold, GoldError, load_gold, read_yaml
 
 DEFAULT_SUITE = Path("evals/suite.yaml")
-_SUITE_FIELDS = {"name", "gold", "thresholds", "engine", "description"}
+_SUITE_FIELDS = {"name", "gold", "thresholds", "engine", "description", "data"}
 
 
 @dataclass
@@ -32,13 +32,18 @@ class Suite:
     golds: list[Gold]
     thresholds: dict[str, float] = field(default_factory=dict)
     engine: str = "offline"
+    #: The folder gold ``source`` datasets are read from (None: each gold file's default).
+    data: Path | None = None
 
     def gold(self, article_id: str) -> Gold | None:
         return next((g for g in self.golds if g.id == article_id), None)
 
 
-def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
-    """Read the suite config and every gold file it lists (globs allowed), validating all of them."""
+def load_suite(path: str | Path = DEFAULT_SUITE, data_folder: str | Path | None = None) -> Suite:
+    """Read the suite config and every gold file it lists (globs allowed), validating all of them.
+
+    Datasets named by gold ``source`` entries are read from ``data_folder`` (``--data``), else
+    ``$SUMMARIZE_DATA``, else the suite's ``data:`` folder (relative to the suite file)."""
     path = Path(path)
     where = str(path)
     data = read_yaml(path, "suite")
@@ -47,6 +52,16 @@ def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
     unknown = sorted(set(data) - _SUITE_FIELDS)
     if unknown:
         raise GoldError(f"{where}: unknown field '{unknown[0]}' (allowed: {', '.join(sorted(_SUITE_FIELDS))})")
+    if data.get("data") is not None and (not isinstance(data["data"], str) or not data["data"].strip()):
+        raise GoldError(f"{where}: data: expected a folder path (relative to the suite file), got {data['data']!r}")
+    if data_folder is not None:
+        folder: Path | None = Path(data_folder).expanduser()
+    elif os.environ.get(DATA_ENV):
+        folder = Path(os.environ[DATA_ENV]).expanduser()
+    elif data.get("data"):
+        folder = path.parent / data["data"].strip()
+    else:
+        folder = None
     files: list[Path] = []
     for pattern in data.get("gold") or []:
         matches = sorted(glob.glob(str(path.parent / pattern)))
@@ -55,7 +70,11 @@ def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
         files += [Path(m) for m in matches if Path(m) not in files]
     if not files:
         raise GoldError(f"{where}: gold: no gold files listed")
-    golds = [load_gold(f) for f in files]
+    try:
+        golds = [load_gold(f, folder) for f in files]
+    except DatasetNotFound as missing:
+        place = str(missing.folder.resolve()) if missing.folder is not None else "no data folder"
+        raise GoldError(f"{where}: dataset {missing.dataset} not found in {place} (set --data DIR or {DATA_ENV})") from None
     seen: set[str] = set()
     for gold in golds:
         if gold.id in seen:
@@ -68,7 +87,8 @@ def load_suite(path: str | Path = DEFAULT_SUITE) -> Suite:
         if not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise GoldError(f"{where}: thresholds.{name}: expected a pass rate between 0 and 1, got {value!r}")
     return Suite(path=path, name=str(data.get("name") or path.stem), golds=golds,
-                 thresholds={k: float(v) for k, v in thresholds.items()}, engine=str(data.get("engine") or "offline"))
+                 thresholds={k: float(v) for k, v in thresholds.items()}, engine=str(data.get("engine") or "offline"),
+                 data=folder)
 
 
 def load_predictions(path: str | Path, suite: Suite) -> dict[str, Output]:
@@ -120,8 +140,7 @@ def generate_outputs(suite: Suite, engine: str = "offline", **options: Any) -> t
         if limit not in summarizers:
             summarizers[limit] = Summarizer(engine, max_words=limit, **options)
         summarizer = summarizers[limit]
-        article = next(load_articles(gold.article))
-        article.id = gold.id
+        article = gold.load_article()
         result = next(summarizer.run([article], questions=[q.question for q in gold.qa]))
         if not result.ok:
             raise GoldError(f"{gold.id}: the summarizer failed: {result.error}")
@@ -141,14 +160,14 @@ def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
         output = outputs.get(gold.id)
         if output is None:
             continue
-        source = next(load_articles(gold.article)).text
-        results = run_checks(output, gold, source)
+        article = gold.load_article()
+        results = run_checks(output, gold, article.text)
         rows += [{"id": gold.id, **r.to_dict()} for r in results]
         applied = [r for r in results if r.score is not None and r.passed is not None]
         weights = [gold.weights.get(r.name, 1.0) for r in applied]
         articles.append({
             "id": gold.id,
-            "title": None,
+            "title": article.title,
             "score": round(sum(w * r.score for w, r in zip(weights, applied)) / sum(weights), 4) if sum(weights) else None,
             "summary": output.summary,
             "checks": [r.to_dict() for r in results],

@@ -21,7 +21,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from summarize.offline.coref import Resolver
-from summarize.offline.lexicon import ReportingVerb, reporting_verbs, titles
+from summarize.offline.lexicon import ReportingVerb, reporting_verbs, speaker_nouns, titles
 from summarize.offline.reading import Claim
 from summarize.offline.units import text_of
 
@@ -33,14 +33,17 @@ _REBUTTAL_WORDS = {"untrue", "false", "wrong", "baseless", "groundless", "unfoun
 _DECISIONS = {"request", "motion", "appeal", "bid", "offer", "proposal", "application", "petition", "plea",
               "bill", "law", "plan", "deal", "amendment", "measure", "legislation", "compromise", "budget",
               "contract", "candidate", "nomination", "call", "offer"}
-_ACCUSATIONS = {"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion", "view"}
+_ACCUSATIONS = {"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion", "view",
+                "criticism", "comment", "remark", "rumour", "rumor"}
 
 
 def _reading_of(verb: Token) -> ReportingVerb | None:
     """The lexicon entry for ``verb`` when it is used as a reporting verb here."""
     entries = reporting_verbs().get(verb.lemma_.lower())
-    if not entries or verb.pos_ not in {"VERB", "AUX"} and verb.lower_ != "according":
+    if not entries:
         return None
+    if verb.pos_ not in {"VERB", "AUX"} and not (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children)):
+        return None  # a noun ("the claim"); a root with a subject is a verb whatever the tagger said ("he brands …")
     children = {c.lemma_.lower(): c for c in verb.children if c.dep_ in {"dobj", "prt", "attr", "acomp", "oprd"}}
     paired = [e for e in entries if e.partner and e.partner in children]
     if paired:
@@ -82,7 +85,15 @@ class Attribution:
         agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if verb.tag_ == "VBN" and verb.dep_ == "acl" and agent is not None and not self.quoted[agent.i]:
             # "… claims denied by Labour": the agent speaks about the noun the participle qualifies.
-            noun = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            comma = verb.head.left_edge.i - 1
+            if comma > 0 and self.doc[comma].text == "," and verb.head.lemma_.lower() in _ACCUSATIONS:
+                # "… accusations of anti-Semitism, claims denied by Labour": the phrase before the comma.
+                phrase = self.doc[comma - 1]
+                while phrase.head is not phrase and phrase.head.pos_ not in {"VERB", "AUX"} and phrase.head.right_edge.i == comma - 1:
+                    phrase = phrase.head
+                noun = list(phrase.subtree)
+            else:
+                noun = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
             trimmed = self._trim(noun)
             if trimmed is None:
                 return None
@@ -155,7 +166,16 @@ class Attribution:
         if verb.dep_ in _FOLLOWERS and verb.head is not verb and verb.dep_ != "relcl":
             head = verb.head
             if verb.dep_ == "conj" and head.dep_ in {"ccomp", "xcomp"}:
-                return None  # "X said Y paid … and expressed concern …": X's or Y's? Nobody's, then.
+                # "X said Y paid … and expressed concern …": X's or Y's? Nobody's, unless Y cannot
+                # speak ("X told the show the e-mail had gone out in error and denied any row": X's).
+                subject = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS), None)
+                can_speak = subject is not None and (
+                    subject.pos_ == "PROPN" or subject.lower_ in {"he", "she", "they", "we", "i", "you"}
+                    or self.resolver.party_of(subject) or speaker_nouns().get(subject.lemma_.lower())
+                )
+                if can_speak:
+                    return None
+                return self._speaker(head.head) if head.head is not head else None
             if verb.dep_ == "acl":
                 # "a statement from X confirming …" is X's; "X issued a statement refuting …" is X's.
                 source = next((g for c in head.children if c.dep_ in {"prep", "agent"} and c.lower_ in {"from", "by"}
@@ -178,6 +198,10 @@ class Attribution:
         if entry.frame == "quote":
             return self._quotation(verb)
         children = [c for c in verb.children if c.i != speaker.i and not speaker.left_edge.i <= c.i <= speaker.right_edge.i]
+        relative = next((c for c in children if c.tag_ in {"WDT", "WP"} and c.dep_ in {"dobj", "nsubjpass"}), None)
+        if verb.dep_ == "relcl" and relative is not None:
+            # "… accusations of anti-Semitism, which Labour denied": what "which" stands for.
+            return self._trim([t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)])
         passive_subject = next((c for c in children if c.dep_ == "nsubjpass"), None)
         if passive_subject is not None:
             return self._trim(list(passive_subject.subtree))
@@ -186,6 +210,10 @@ class Attribution:
             clause = None  # "declare it bankrupt": a small clause, not something said
         if clause is not None and clause.i < verb.i:
             return self._quotation(verb) or self._trim(list(clause.subtree))
+        if clause is not None and self.quoted[clause.left_edge.i] or clause is not None and any(
+            self.quoted[t.i] for t in clause.subtree
+        ) and self.doc[clause.left_edge.i].text in {'"', "“"}:
+            return self._quotation(verb) or self._trim(list(clause.subtree))  # 'he told X: "…" "…"': the whole quotation
         right = [c for c in children if c.i > verb.i]
         start = None
         if clause is not None:
@@ -319,8 +347,12 @@ class Attribution:
         content = self.doc[claim.content_span[0]:claim.content_span[1]]
         lemmas = {t.lemma_.lower() for t in content}
         root = content.root
-        if claim.stance == "asserts" and lemmas & _REBUTTAL_WORDS and root.lemma_ == "be" and not any(t.lower_ in {"if", "whether", "unless"} for t in content):
-            return "denies"
+        if claim.stance == "asserts" and lemmas & _REBUTTAL_WORDS and not any(t.lower_ in {"if", "whether", "unless"} for t in content):
+            # '"That is completely untrue," he said', also as one sentence of a longer quotation.
+            for word in (t for t in content if t.lemma_.lower() in _REBUTTAL_WORDS and t.head.lemma_ == "be"):
+                if any(c.dep_ in {"nsubj", "nsubjpass"} and (c.lower_ in {"that", "this", "it", "these", "those"} or c.lemma_.lower() in _ACCUSATIONS)
+                       for c in word.head.children):
+                    return "denies"
         if claim.stance == "denies" and self.doc[claim.verb_token].lemma_.lower() != "deny" and root.lemma_.lower() in _DECISIONS and root.i == claim.content_span[0] + sum(
             1 for t in content if t.i < root.i and t.dep_ in {"det", "poss", "amod", "compound", "nummod"}
         ):

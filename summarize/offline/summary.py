@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from summarize.offline.lexicon import PRONOUNS, titles
+from summarize.offline.lexicon import PRONOUNS, speaker_nouns, titles
 from summarize.offline.reading import Claim, Reading
 
 _QUOTES = {'"', "“", "”", "``", "''"}
@@ -278,7 +278,8 @@ class Summarizer:
     def _naming(self, claim: Claim, index: int, ranges: dict[int, tuple[int, int]], before: str) -> str | None:
         """The name to put in place of a claim's mention, or None to keep it as written."""
         party = self.reading.party(claim.party)
-        if party is None or claim.speaker != party.name:
+        described = party is None and claim.mention.lower() in PRONOUNS and claim.speaker != claim.mention
+        if not described and (party is None or claim.speaker != party.name):
             return None
         if any(other is not claim and other.index == index and other.content_span[0] <= claim.mention_span[0] < other.content_span[1]
                for other in self.by_unit.get(index, [])):
@@ -287,6 +288,13 @@ class Summarizer:
         verb = self.reading.doc[claim.verb_token]
         if not (verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"):
             return None  # "…, though he admitted …": only the sentence's own speaker is named
+        if described:
+            # "He told …" after a dropped "The first minister said …": the article's own description,
+            # when it is a whole role ("the first minister", not a fragment of a misparse).
+            words = claim.speaker.split()
+            if index - 1 in ranges or len(words) < 2 or speaker_nouns().get(words[-1].lower()) != "person":
+                return None
+            return words[0].lower() + " " + " ".join(words[1:]) if words[0] in {"The", "A", "An"} else claim.speaker
         if mention.lower() in PRONOUNS:
             source = claim.resolution.rsplit(" ", 1)[-1]
             antecedent = int(source) - 1 if source.isdigit() else None
