@@ -302,8 +302,8 @@ class Summarizer:
                 return None  # the sentence it points back to is right there
             return self._label(party, before)
         if party.label == "PERSON" and party.name not in before and mention != party.name and mention.split()[-1] == party.name.split()[-1] \
-                and len(mention.split()) <= 2:
-            return party.name
+                and len(mention.split()) <= 2 and len(party.name.split()) > len(mention.split()) - (mention.split()[0].lower().rstrip(".") in titles()):
+            return party.name  # "Mr Kirby" -> "John Kirby"; never "Lord Falconer" -> "Falconer"
         return None
 
     def _label(self, party, before: str) -> str:
