@@ -8,6 +8,7 @@ come from ``data/boilerplate.txt`` and are dropped, because a summary must never
 
 from __future__ import annotations
 
+import html as _html
 import io
 import re
 from dataclasses import dataclass, field
@@ -151,9 +152,14 @@ def parse_agency_text(raw: str, *, title: str | None = None) -> CleanText:
 
 
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment, one paragraph per block element."""
+    """Visible text of an HTML fragment, one paragraph per block element.
+
+    Character references are decoded exactly once, with or without tags: ``AT&amp;amp;T`` becomes
+    ``AT&amp;T`` (what the fragment says), never ``AT&T``; an unknown one (``&lol9;``) stays as
+    written. Only HTML's own named references are known: nothing a document declares is expanded.
+    """
     if "<" not in html:
-        return html.strip()
+        return _html.unescape(html).strip()
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")

@@ -4,6 +4,14 @@ Readers stream articles one at a time. A problem with a whole input (missing, em
 UTF-8, unsupported) is an :class:`InputError`; a problem with one record of a readable batch (a bad
 JSONL line, an entry with no text) is a :class:`RecordError`. Both go to ``on_error`` when given, so
 one bad piece never stops the rest of a batch; without ``on_error`` they are raised.
+
+Ids are unique within one :func:`load_articles` call: a repeated id gets the first free suffix
+(``x``, ``x-2``, ``x-3`` …) in input order, so the same inputs always get the same ids and a resumed
+run matches them; the renamed article says so in its ``warnings`` and ``on_warning`` hears it.
+
+Nothing here lets an input blow up: JSON nested too deeply is a bad input (not a crash), and a
+feed's DOCTYPE is dropped before parsing, so no entity it declares is ever expanded and no external
+entity is ever fetched.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +29,7 @@ from typing import Any
 
 from summarize.clean import html_to_text, parse_agency_text
 from summarize.errors import InputError
-from summarize.records import Article
+from summarize.records import Article, use_text_reader
 
 TEXT, FEED, JSONL, JSON, CSV, PARQUET = "text", "feed", "jsonl", "json", "csv", "parquet"
 EXTENSIONS: dict[str, str] = {
@@ -40,6 +49,7 @@ EXTENSIONS: dict[str, str] = {
 STDIN = "-"
 
 ErrorHandler = Callable[[InputError], None]
+WarningHandler = Callable[[str], None]
 
 
 class RecordError(InputError):
@@ -79,21 +89,62 @@ def article_from_text(
     )
 
 
+use_text_reader(article_from_text)  # behind Article.from_text; records import nothing from here
+
+
+class UniqueIds:
+    """Gives every article of one run its own id: the first article keeps its id, a repeat gets
+    the first free suffix (``x-2``, ``x-3`` …), in input order, so the same inputs always get the
+    same ids. Holds one entry per id seen (as a resumed run holds the finished ids)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def claim(self, article: Article) -> str | None:
+        """Make ``article.id`` unique; when it had to be renamed, say so (in its warnings too)."""
+        given = article.id
+        if given not in self._taken:
+            self._taken.add(given)
+            return None
+        number = self._next.get(given, 2)
+        while f"{given}-{number}" in self._taken:  # "x-2" may itself be a given id
+            number += 1
+        self._next[given] = number + 1
+        article.id = f"{given}-{number}"
+        self._taken.add(article.id)
+        message = f"id {given!r} repeats an earlier article's id; renamed {article.id!r}"
+        article.warnings.append(message)
+        return f"{article.source}: {message}"
+
+
 def load_articles(
-    sources: str | Path | Iterable[str | Path], *, on_error: ErrorHandler | None = None
+    sources: str | Path | Iterable[str | Path], *, on_error: ErrorHandler | None = None,
+    on_warning: WarningHandler | None = None,
 ) -> Iterator[Article]:
     """Stream the articles in ``sources``: files, folders (recursive, by extension) or ``-``.
 
     Supported: agency text (.txt, .text, .md), RSS/Atom (.xml, .rss, .atom, .rdf), JSONL (.jsonl,
     .ndjson), JSON arrays (.json), CSV (.csv) and Parquet (.parquet); batches need a ``text`` field
     and may carry ``id``, ``title``, ``date``, ``dateline``, ``link`` and ``questions``.
+
+    Ids are unique across everything read (see :class:`UniqueIds`); ``on_warning`` gets one line
+    per renamed article (default: the ``warning`` method of ``on_error``, when it has one).
     """
     handle = on_error or _raise
+    warn = on_warning or getattr(on_error, "warning", None)
+    ids = UniqueIds()
     for path, kind in resolve_inputs(sources, on_error=handle):
         try:
-            yield from _READERS[kind](path, handle)
+            for article in _READERS[kind](path, handle):
+                renamed = ids.claim(article)
+                if renamed and warn is not None:
+                    warn(renamed)
+                yield article
         except InputError as exc:
             handle(exc)
+        except RecursionError:  # a reader that recursed on a deeply nested input
+            handle(InputError("<stdin>" if path == STDIN else str(path), _TOO_DEEP))
 
 
 def resolve_inputs(
@@ -164,13 +215,59 @@ def _read_text_file(path: Path, handle: ErrorHandler) -> Iterator[Article]:
         raise InputError(exc.source, exc.problem) from None
 
 
+_TOO_DEEP = "nested too deeply to read"
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+# What matters inside a DOCTYPE: quoted literals, comments, the internal subset's brackets, its end.
+_DOCTYPE_TOKEN = re.compile(rb"[\"'\[\]>]|<!--")
+_CLOSERS = {b'"': b'"', b"'": b"'", b"<!--": b"-->"}
+
+
+def without_doctype(data: bytes) -> bytes:
+    """``data`` with every ``<!DOCTYPE …>`` declaration, internal subset and all, cut out.
+
+    feedparser drops nested entity declarations but keeps and expands plain ones, so one entity
+    referenced many times (the "quadratic blowup") could grow a small feed into gigabytes. With
+    the DOCTYPE gone nothing a feed declares is ever expanded and no external entity
+    (``SYSTEM "file:///etc/passwd"``) is ever resolved: a reference to one stays as written.
+    An unterminated DOCTYPE takes the rest of the data with it.
+    """
+    kept: list[bytes] = []
+    position = 0
+    while (start := _DOCTYPE.search(data, position)) is not None:
+        kept.append(data[position : start.start()])
+        position = _doctype_end(data, start.end())
+    kept.append(data[position:])
+    return b"".join(kept)
+
+
+def _doctype_end(data: bytes, position: int) -> int:
+    inside = False  # within the internal subset, [ ... ]
+    while (token := _DOCTYPE_TOKEN.search(data, position)) is not None:
+        mark = token.group()
+        if mark in _CLOSERS:
+            close = data.find(_CLOSERS[mark], token.end())
+            if close < 0:
+                break
+            position = close + len(_CLOSERS[mark])
+            continue
+        position = token.end()
+        if mark == b"[":
+            inside = True
+        elif mark == b"]":
+            inside = False
+        elif not inside:  # ">"
+            return position
+    return len(data)
+
+
 def _read_feed(path: Path, handle: ErrorHandler, data: bytes | None = None) -> Iterator[Article]:
     import feedparser
 
     source = str(path)
     data = _read_bytes(path) if data is None else data
     _decode(data, source)  # reject binary and non-UTF-8 up front, with the same message as text files
-    feed = feedparser.parse(data)
+    feed = feedparser.parse(without_doctype(data))
     if not feed.entries:
         if feed.get("bozo") and not feed.get("feed"):
             reason = str(feed.get("bozo_exception", "")).splitlines()[0] if feed.get("bozo_exception") else ""
@@ -198,6 +295,13 @@ def _read_feed(path: Path, handle: ErrorHandler, data: bytes | None = None) -> I
 
 def _from_record(record: Any, where: str) -> Article:
     """Validate one batch record (JSONL line, JSON item, CSV/Parquet row) and parse its text."""
+    try:
+        return _checked_record(record, where)
+    except RecursionError:  # a field nested too deeply to turn into text
+        raise RecordError(where, _TOO_DEEP) from None
+
+
+def _checked_record(record: Any, where: str) -> Article:
     if not isinstance(record, dict):
         raise RecordError(where, f"expected an object with a 'text' field, got {type(record).__name__}")
     text = record.get("text")
@@ -260,6 +364,9 @@ def _read_jsonl(path: Path, handle: ErrorHandler, text: str | None = None) -> It
         except json.JSONDecodeError as exc:
             handle(RecordError(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
             continue
+        except RecursionError:
+            handle(RecordError(where, f"not valid JSON ({_TOO_DEEP})"))
+            continue
         try:
             yield _from_record(record, where)
         except RecordError as exc:
@@ -295,6 +402,8 @@ def _read_json(path: Path, handle: ErrorHandler, text: str | None = None) -> Ite
         data = json.loads(_decode(_read_bytes(path), source) if text is None else text)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InputError(source, f"not valid JSON ({_TOO_DEEP})") from None
     if isinstance(data, dict):
         data = data.get("articles", [data]) if "text" not in data else [data]
     if not isinstance(data, list):

@@ -2,10 +2,13 @@
 
 ``Result.to_dict()`` is the output contract documented in the README; every writer and every
 downstream consumer (eval suite, cache, other services) reads that shape and nothing else.
+
+This module imports nothing from the stages: they import it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,10 +29,25 @@ class Article:
 
     @classmethod
     def from_text(cls, text: str, *, id: str | None = None, source: str = "<text>") -> Article:
-        """Wrap raw text (agency header, dateline and boilerplate are parsed out)."""
-        from summarize.ingest import article_from_text
+        """Wrap raw text (agency header, dateline and boilerplate are parsed out).
 
-        return article_from_text(text, source=source, id=id)
+        The parsing is the ingest stage's (:func:`summarize.ingest.article_from_text`, which
+        registers itself through :func:`use_text_reader` when it loads; ``import summarize`` loads
+        it), so that these records import nothing from the stages.
+        """
+        if _text_reader is None:
+            raise RuntimeError("no text reader registered: import summarize (or summarize.ingest) first")
+        return _text_reader(text, source=source, id=id)
+
+
+#: Builds an :class:`Article` from raw text; set by the ingest stage (see ``Article.from_text``).
+_text_reader: Callable[..., Article] | None = None
+
+
+def use_text_reader(reader: Callable[..., Article]) -> None:
+    """Make ``reader(text, source=..., id=...)`` the parser behind :meth:`Article.from_text`."""
+    global _text_reader
+    _text_reader = reader
 
 
 @dataclass

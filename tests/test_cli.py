@@ -52,8 +52,10 @@ def test_formats_and_output_file(cli, tmp_path):
     result = cli("run", str(SEED), str(SEED), "--format", "json", "--output", str(out))
     assert result.exit_code == 0, result.output
     records = json.loads(out.read_text())
-    assert [r["id"] for r in records] == [SEED.stem, SEED.stem]
+    assert [r["id"] for r in records] == [SEED.stem, SEED.stem + "-2"], "ids are unique within a run"
     assert "wrote 2 articles" in result.stderr
+    assert f"warning: {SEED}: id {SEED.stem!r} repeats an earlier article's id; renamed {SEED.stem + '-2'!r}" \
+        in result.stderr
 
     result = cli("run", str(SEED), "--format", "markdown")
     assert result.exit_code == 0
@@ -189,3 +191,61 @@ def test_help_texts(command):
         assert "google/flan-t5-base" in text and "Exit codes" in text
     if not command:
         assert "run" in text and "ask" in text
+
+
+def _offline(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(app, ["run", *args, "--engine", "offline", "--no-cache", "-q", "Who denied what?"],
+                              input=input)
+
+
+@pytest.mark.parametrize("name", ["deep.json", "-"])
+def test_deeply_nested_json_is_bad_input_exit_2_in_one_line(tmp_path, name):
+    deep = "[" * 100_000 + "]" * 100_000
+    if name == "-":
+        result = _offline("-", input=deep)
+        where = "<stdin>"
+    else:
+        (tmp_path / name).write_text(deep)
+        result = _offline(str(tmp_path / name))
+        where = str(tmp_path / name)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Traceback" not in result.output and "RecursionError" not in result.output
+    [line] = [l for l in result.stderr.splitlines() if where in l]
+    assert line == f"summarize: error: {where}: not valid JSON (nested too deeply to read)"
+
+
+def test_deeply_nested_jsonl_line_is_skipped_alone(tmp_path):
+    batch = tmp_path / "deep.jsonl"
+    batch.write_text('{"id": "good", "text": "Police denied the report on Monday."}\n' + "[" * 100_000 + "\n")
+    result = _offline(str(batch))
+    assert result.exit_code == 1 and [r["id"] for r in _lines(result.stdout)] == ["good"]
+    assert result.stderr.splitlines() == [f"summarize: skipped {batch}:2: not valid JSON (nested too deeply to read)"]
+
+
+def test_repeated_ids_are_renamed_with_one_warning_line_each(tmp_path):
+    batch = tmp_path / "dup.jsonl"
+    batch.write_text('{"id": "x", "text": "The mayor said the bridge will reopen."}\n'
+                     '{"id": "x", "text": "Police denied the report on Monday."}\n')
+    result = _offline(str(batch))
+    assert result.exit_code == 0, result.stderr
+    records = _lines(result.stdout)
+    assert [r["id"] for r in records] == ["x", "x-2"]
+    assert "id 'x' repeats an earlier article's id; renamed 'x-2'" in records[1]["warnings"]
+    assert result.stderr.splitlines() == [
+        f"summarize: warning: {batch}:2: id 'x' repeats an earlier article's id; renamed 'x-2'"]
+
+
+def test_shared_cli_helpers_live_in_their_own_module():
+    import ast
+
+    import summarize.cli as cli
+    import summarize.cli_common as common
+
+    tree = ast.parse(Path(common.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & {"summarize.cli", "summarize.cli_eval"}, "the shared helpers import no command"
+    # The CLI uses (and still re-exports, for summarize.cli_eval) the shared ones.
+    assert cli.one_line_errors is common.one_line_errors and cli._say is common.say
+    assert cli.InputProblems is common.InputProblems
+    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE) == (common.EXIT_OK, common.EXIT_FAILED, common.EXIT_USAGE) == (0, 1, 2)

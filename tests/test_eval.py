@@ -378,7 +378,7 @@ def test_the_bbc_dev_suite_loads_every_gold_file_from_the_shared_data(monkeypatc
     assert len(suite.golds) >= 15 and suite.data is not None
     for gold in suite.golds:
         assert gold.source is not None and gold.source.path == BBC_DATA.resolve(), gold.id
-        assert gold.load_article().text.strip() and gold.reference_summary
+        assert gold.load_article().text.strip()  # rouge is off here: the references are 40-50% extracts
         questions = [q.question for q in gold.qa]
         assert 5 <= len(questions) <= 7 and "Who denied what?" in questions, gold.id
     assert suite.thresholds and set(suite.thresholds) <= set(CHECKS)  # gated at the offline engine's level

@@ -196,7 +196,10 @@ def test_jsonl_fields_ids_and_bad_lines(tmp_path):
     first = articles[0]
     assert (first.id, first.title, first.date, first.questions) == ("a1", "T", "2022-01-01", ["Who?", "Why?"])
     assert first.text == "One article." and len(first.warnings) == 1
-    assert [a.id for a in articles[1:]] == [sha12("Same text."), "7", sha12("Same text.")]
+    # The same text twice, with no id: the same content id, so the second one is made unique.
+    assert [a.id for a in articles[1:]] == [sha12("Same text."), "7", sha12("Same text.") + "-2"]
+    assert articles[3].warnings == [f"id {sha12('Same text.')!r} repeats an earlier article's id; "
+                                    f"renamed {sha12('Same text.') + '-2'!r}"]
     assert [a.source for a in articles] == [f"{path}:{n}" for n in (1, 5, 6, 7)]
     assert all(isinstance(e, RecordError) for e in errors)
     assert [e.source for e in errors] == [f"{path}:2", f"{path}:4"]
@@ -543,3 +546,177 @@ def test_five_megabyte_article_loads_quickly(tmp_path):
     elapsed = time.perf_counter() - start
     assert len(article.text) > 4_900_000 and article.dateline == "Seoul, Dec 23"
     assert elapsed < 10, f"5 MB article took {elapsed:.1f}s to load"
+
+
+# --- ids are unique within a run -----------------------------------------------------------------
+def test_a_repeated_id_gets_a_deterministic_suffix_and_a_warning(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"id": "x", "text": "First text."}, {"id": "x", "text": "Second text."},
+        {"id": "x-2", "text": "Given x-2."}, {"id": "x", "text": "Fourth text."},
+    ]))
+    other = tmp_path / "x.txt"  # a file stem is an id too, and ids are unique across inputs
+    other.write_text("From a text file.")
+    heard: list[str] = []
+    articles = list(load_articles([batch, other], on_warning=heard.append))
+    assert [a.id for a in articles] == ["x", "x-2", "x-2-2", "x-3", "x-4"]
+    assert [a.text for a in articles] == ["First text.", "Second text.", "Given x-2.", "Fourth text.", "From a text file."]
+    assert articles[0].warnings == [] and articles[1].warnings == ["id 'x' repeats an earlier article's id; renamed 'x-2'"]
+    assert heard == [f"{a.source}: {a.warnings[-1]}" for a in articles[1:]]
+    assert heard[0] == f"{batch}:2: id 'x' repeats an earlier article's id; renamed 'x-2'"
+    again = [a.id for a in load_articles([batch, other])]
+    assert again == [a.id for a in articles], "the same inputs get the same ids in every run"
+
+
+def test_rename_warnings_reach_the_error_handler_when_it_listens():
+    class Problems(list):
+        def warning(self, message: str) -> None:
+            self.append(("warning", message))
+
+    problems = Problems()
+    articles = list(load_articles([SEED, SEED], on_error=problems))
+    assert [a.id for a in articles] == [SEED.stem, SEED.stem + "-2"]
+    assert problems == [("warning", f"{SEED}: id {SEED.stem!r} repeats an earlier article's id; renamed {SEED.stem + '-2'!r}")]
+
+
+def test_unique_ids_alone():
+    from summarize.ingest import UniqueIds
+    from summarize.records import Article
+
+    ids = UniqueIds()
+    made = [Article(id=i, text="t", source=f"s{n}") for n, i in enumerate(["a", "a-2", "a", "a", "b", "a-3"])]
+    notes = [ids.claim(a) for a in made]
+    assert [a.id for a in made] == ["a", "a-2", "a-3", "a-4", "b", "a-3-2"]
+    assert [n is None for n in notes] == [True, True, False, False, True, False]
+
+
+# --- deeply nested input is bad input, not a crash -----------------------------------------------
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_json_file_is_one_line_input_error(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text(DEEP)
+    with pytest.raises(InputError) as info:
+        list(load_articles(path))
+    assert not isinstance(info.value, RecordError) and info.value.source == str(path)
+    assert "nested too deeply" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_deeply_nested_jsonl_line_fails_alone(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    nested_title = "[" * 5000 + "]" * 5000
+    path.write_text(json.dumps({"id": "a", "text": "Before."}) + "\n" + DEEP + "\n"
+                    + '{"id": "b", "text": "Nested field.", "title": ' + nested_title + "}\n"
+                    + json.dumps({"id": "c", "text": "After."}) + "\n")
+    articles, errors = load(path)
+    assert [a.id for a in articles] == ["a", "c"]
+    assert [(type(e), e.source) for e in errors] == [(RecordError, f"{path}:2"), (RecordError, f"{path}:3")]
+    assert all("nested too deeply" in str(e) and "\n" not in str(e) for e in errors)
+
+
+@pytest.mark.parametrize("data, error", [(DEEP, InputError), ("{" + '"a":{' * 100_000, RecordError)],
+                         ids=["array", "jsonl-line"])
+def test_deeply_nested_stdin(monkeypatch, data, error):
+    feed_stdin(monkeypatch, data.encode())
+    articles, errors = load("-")
+    assert articles == [] and [type(e) for e in errors] == [error]
+    assert errors[0].source.startswith("<stdin>") and "nested too deeply" in str(errors[0])
+
+
+# --- entities: decoded once, never expanded --------------------------------------------------------
+def test_html_entities_are_decoded_exactly_once():
+    from summarize.clean import html_to_text
+
+    assert html_to_text("Fish &amp;amp; chips") == "Fish &amp; chips"
+    assert html_to_text("<p>Fish &amp;amp; chips</p>") == "Fish &amp; chips"
+    assert html_to_text("AT&amp;T &lt;b&gt; caf&#233; &lol9;") == "AT&T <b> café &lol9;"
+
+
+def test_feed_text_is_unescaped_once(tmp_path):
+    path = tmp_path / "wire.xml"
+    path.write_text(rss(
+        "<item><guid>a</guid><title>AT&amp;amp;T</title><description><![CDATA[Fish &amp;amp; chips.]]></description></item>"
+        "<item><guid>b</guid><title>B</title><description>Fish &amp;amp; chips &amp;lol9; here.</description></item>"
+        "<item><guid>c</guid><title>C</title><description><![CDATA[<p>Tom &amp;amp; Jerry &amp; co.</p>]]></description></item>"
+    ))
+    articles, errors = load(path)
+    assert errors == []
+    # CDATA holds HTML as written: its one HTML decode turns &amp;amp; into &amp;.
+    assert articles[0].text == "Fish &amp; chips."
+    # Escaped in the XML, then HTML: one decode per layer, never a second one of the text.
+    # (An unknown reference stays as written; feedparser's HTML pass may drop its ";".)
+    assert articles[1].text.replace("&lol9;", "&lol9") == "Fish & chips &lol9 here."
+    assert articles[2].text == "Tom &amp; Jerry & co."
+    assert articles[0].title == "AT&T"
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+ <!ENTITY wide "WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE_WIDE">
+ <!-- a ]> inside a comment does not end the DOCTYPE -->
+ <!ENTITY xxe SYSTEM "file://SECRET">
+]>
+<rss version="2.0"><channel><title>Wire</title><link>https://news.example/</link><description>d</description>
+<item><guid>laughs</guid><title>Laughs &lol;</title>
+<description>The council met &lol9; on Monday. Wide: &wide;&wide;&wide;. Secret: &xxe; end.</description></item>
+</channel></rss>"""
+
+
+def test_feed_entities_are_never_expanded_nor_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:TOP-SECRET-LINE")
+    path = tmp_path / "laughs.xml"
+    path.write_text(LAUGHS.replace("file://SECRET", secret.as_uri()))
+    start = time.perf_counter()
+    articles, errors = load(path)
+    assert time.perf_counter() - start < 10
+    [article] = articles
+    assert errors == [] and article.id == "laughs"
+    assert "TOP-SECRET" not in article.text and "root:" not in article.text, "an external entity was read"
+    assert "lollol" not in article.text and "WIDE_" not in article.text, "a declared entity was expanded"
+    assert "lollol" not in (article.title or "") and len(article.text) < 200
+    assert article.text.startswith("The council met &lol9") and "&xxe" in article.text
+    assert "&amp;" not in article.text and "&amp;" not in (article.title or "")
+
+
+def test_without_doctype_cuts_the_whole_declaration():
+    from summarize.ingest import without_doctype
+
+    assert without_doctype(b'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY b "x]>y"> <!-- ]> -->]>\n<a/>') \
+        == b'<?xml version="1.0"?>\n\n<a/>'
+    assert without_doctype(b"<!doctype html PUBLIC 'a>b'><p>hi</p>") == b"<p>hi</p>"
+    assert without_doctype(b"<rss>no doctype</rss>") == b"<rss>no doctype</rss>"
+    assert without_doctype(b"<!DOCTYPE x [ <!-- never closed <!ENTITY") == b""
+
+
+# --- the records module is a leaf ----------------------------------------------------------------
+def _imports(module_file: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(module_file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_records_import_nothing_from_the_stages_and_from_text_still_works():
+    import summarize.records as records
+
+    assert not {n for n in _imports(Path(records.__file__)) if n.split(".")[0] == "summarize"}
+    article = records.Article.from_text("date 2023-01-02\nLONDON (Reuters) - The bank held rates.", id="r")
+    assert (article.id, article.date, article.dateline, article.text) == (
+        "r", "2023-01-02", "LONDON (Reuters)", "The bank held rates.")
+    assert records.Article.from_text("Plain.").source == "<text>"

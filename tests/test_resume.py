@@ -136,3 +136,53 @@ def test_a_torn_last_line_is_cut_before_resuming(tmp_path):
     out.write_text('{"id": "a"}\n{"id": "b"}\n{"id": "c", "summ')
     assert finished_ids(out) == {"a", "b"}
     assert out.read_text() == '{"id": "a"}\n{"id": "b"}\n'
+
+
+def test_two_records_with_one_id_are_both_written_when_a_run_is_resumed(tmp_path):
+    """Two records share id "x": a run stopped after the first line, then resumed, still writes the
+    second (as "x-2"), and says which article was renamed."""
+    batch, out = tmp_path / "batch.jsonl", tmp_path / "out.jsonl"
+    batch.write_text('{"id": "x", "text": "The mayor said the bridge will reopen on Monday."}\n'
+                     '{"id": "x", "text": "Police denied the report. They said it was false."}\n')
+    runner = CliRunner()
+    args = ["run", str(batch), "-e", "offline", "--no-cache", "-o", str(out)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    complete = _lines(out)
+    assert [(r["id"], r["source"]) for r in complete] == [("x", f"{batch}:1"), ("x-2", f"{batch}:2")]
+    out.write_text(out.read_text().splitlines(keepends=True)[0])  # as if stopped after the first line
+
+    resumed = runner.invoke(app, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "skipped 1 articles already in" in resumed.stderr and "wrote 1 articles" in resumed.stderr
+    assert f"{batch}:2: id 'x' repeats an earlier article's id; renamed 'x-2'" in resumed.stderr
+    assert _lines(out) == complete
+
+
+def test_repeated_ids_survive_a_killed_run_and_resume_writes_each_article_once(tmp_path):
+    """A real run, killed with SIGKILL once its first line is out, over a batch in which every id
+    comes three times; the resumed run finds the same ids and writes every article exactly once."""
+    batch, out = tmp_path / "batch.jsonl", tmp_path / "out.jsonl"
+    texts = [a.text for a in load_articles(ARTICLES)]
+    count = 240
+    with batch.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            text = texts[i % len(texts)] + f"\n\nThe agency said it filed note {i}."
+            handle.write(json.dumps({"id": f"d{i // 3}", "text": text}) + "\n")
+    expected = {f"{batch}:{i + 1}": f"d{i // 3}" + (f"-{i % 3 + 1}" if i % 3 else "") for i in range(count)}
+
+    process = _start(batch, out)
+    _wait_for_lines(out, 1, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    killed = _lines(out)
+    assert 1 <= len(killed) < count
+    assert all(expected[r["source"]] == r["id"] for r in killed)
+
+    resumed = _start(batch, out, "--resume")
+    _, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, stderr
+    assert f"skipped {len(killed)} articles already in" in stderr and "Traceback" not in stderr
+    assert f"{batch}:2: id 'd0' repeats an earlier article's id; renamed 'd0-2'" in stderr
+    final = _lines(out)
+    assert len(final) == count and {r["source"]: r["id"] for r in final} == expected, "each article exactly once"
