@@ -13,6 +13,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from summarize.cli_common import one_line_errors, say
+from summarize.errors import ConfigError
+
 eval_app = typer.Typer(
     help="Score outputs against hand-written gold facts and write report.json, report.md and report.html.",
     invoke_without_command=True,
@@ -21,12 +24,6 @@ eval_app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def _cli():  # the shared helpers live in summarize.cli; imported late to avoid a cycle
-    from summarize import cli
-
-    return cli
 
 
 @eval_app.callback()
@@ -51,7 +48,7 @@ def evaluate(
     """
     if ctx.invoked_subcommand is not None:
         return
-    _cli().one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline, data)
+    one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline, data)
 
 
 def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: Path | None,
@@ -62,7 +59,7 @@ def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: P
     suite = load_suite(suite_path, data)
     folder = output or Path("runs") / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
     if folder.exists() and any(folder.iterdir()):
-        raise _cli().ConfigError(f"{folder}: run folder exists and is not empty; pass a new --output")
+        raise ConfigError(f"{folder}: run folder exists and is not empty; pass a new --output")
     if predictions is not None:
         outputs = load_predictions(predictions, suite)
         meta: dict[str, Any] = {"engine": "predictions", "model": None, "prompts": {}}
@@ -71,7 +68,7 @@ def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: P
         options = {"model": model, "device": device} if engine != "offline" else {}
         outputs, meta = generate_outputs(suite, engine, **options)
         if meta.get("notice"):
-            _cli()._say(f"summarize: {meta['notice']}")
+            say(f"summarize: {meta['notice']}")
     scored = score(suite, outputs)
     scored.pop("dataset")
     report: dict[str, Any] = {"run": run_metadata(suite, meta, predictions), **scored, "baseline": None}
@@ -95,7 +92,7 @@ def compare(
 ) -> None:
     """List every check, gold fact and question whose result changed between two runs (fixed,
     regressed), with aggregate deltas."""
-    _cli().one_line_errors(_compare)(old, new, fail_on_regression)
+    one_line_errors(_compare)(old, new, fail_on_regression)
 
 
 def _compare(old: Path, new: Path, fail_on_regression: bool) -> None:
