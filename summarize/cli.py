@@ -7,13 +7,12 @@ id); 2 usage error or unreadable input. Every error is one line on stderr, never
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -21,6 +20,9 @@ from summarize.engines import ENGINES
 from summarize.engines.loading import DEFAULT_MODEL
 from summarize.errors import ConfigError, InputError, SummarizeError
 from summarize.cache import ResultCache
+# The helpers every command shares (summarize.cli_eval too); re-exported here under their old names.
+from summarize.cli_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputProblems, one_line_errors
+from summarize.cli_common import say as _say
 from summarize.output import FORMATS, ResultWriter
 from summarize.records import Article
 
@@ -33,10 +35,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Options shared by every command that loads an engine.
 ModelOpt = Annotated[
@@ -69,38 +67,6 @@ MaxInputOpt = Annotated[
 ]
 
 
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def one_line_errors(command: F) -> F:
-    """Turn every failure into one line on stderr and the documented exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except SummarizeError as exc:
-            _say(f"summarize: error: {exc}")
-            raise typer.Exit(EXIT_USAGE) from None
-        except KeyboardInterrupt:
-            _say("summarize: interrupted")
-            raise typer.Exit(130) from None
-        except BrokenPipeError:  # `summarize … | head`: the reader left; nothing to report
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(EXIT_FAILED) from None
-        except Exception as exc:  # the promise is one line, even for a bug
-            if os.environ.get("SUMMARIZE_DEBUG"):
-                raise
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            _say(f"summarize: unexpected error: {type(exc).__name__}: {first} (SUMMARIZE_DEBUG=1 shows the traceback)")
-            raise typer.Exit(EXIT_FAILED) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 def parse_generation(pairs: list[str] | None, **shortcuts: Any) -> dict[str, Any]:
     """``KEY=VALUE`` strings (values as JSON literals, else strings) plus shortcut options."""
     settings: dict[str, Any] = {f"summary.{k}": v for k, v in shortcuts.items() if v is not None}
@@ -113,24 +79,6 @@ def parse_generation(pairs: list[str] | None, **shortcuts: Any) -> dict[str, Any
         except json.JSONDecodeError:
             settings[key.strip()] = raw
     return settings
-
-
-class InputProblems:
-    """Collects ingest errors as they happen and reports each as one line."""
-
-    def __init__(self) -> None:
-        self.unreadable = 0
-        self.bad_records = 0
-
-    def __call__(self, error: InputError) -> None:
-        from summarize.ingest import RecordError
-
-        if isinstance(error, RecordError):
-            self.bad_records += 1
-            _say(f"summarize: skipped {error}")
-        else:
-            self.unreadable += 1
-            _say(f"summarize: error: {error}")
 
 
 def _read(inputs: list[str], problems: InputProblems) -> list[Article]:
