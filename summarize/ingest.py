@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 import sys
 import time
@@ -431,6 +432,8 @@ def _read_table(path: Path, handle: ErrorHandler, kind: str) -> Iterator[Article
         header = next(csv.reader(io.StringIO(_decode(data, source))), [])
         options = {"features": datasets.Features({name: datasets.Value("string") for name in header}),
                    "keep_default_na": False}
+    # datasets also logs a malformed file's error itself; the one line below says it already.
+    logging.getLogger("datasets").setLevel(logging.CRITICAL)
     try:
         table = datasets.load_dataset(kind, data_files=str(path), split="train", streaming=True, **options)
         rows = iter(table)
