@@ -100,7 +100,7 @@ def _use_spacy(name: str | None) -> None:
 
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
                 generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
-                max_words: int | None = None, with_claims: bool = False, backend: str = "torch",
+                max_words: int | None = None, with_claims: bool = False, backend: str = "auto",
                 cache: Any = None) -> Any:
     from summarize.generate import Summarizer
 
@@ -141,7 +141,7 @@ def run(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing --output file.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
-    backend: Annotated[str, typer.Option(help="How seq2seq runs: torch, or ctranslate2 (extra 'fast': int8 on CPU).")] = "torch",
+    backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
     executor: Annotated[str, typer.Option(help="local (this process), or ray (Ray Data actors; extra 'ray').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster to join (e.g. auto); default: a local Ray.")] = None,
 ) -> None:
@@ -280,7 +280,7 @@ def serve(
     claims: Annotated[bool, typer.Option("--claims", help="Add each article's claims to its output.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
-    backend: Annotated[str, typer.Option(help="How seq2seq runs: torch, or ctranslate2 (extra 'fast': int8 on CPU).")] = "torch",
+    backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
     max_batch_wait_ms: Annotated[float, typer.Option(min=0, help="A batch closes when no request came for this long (or it is full, or a tenth of the last engine call's time passed).")] = 20.0,
     max_batch_articles: Annotated[Optional[int], typer.Option(min=1, help="Articles per engine call [default: 4 x --batch-size].")] = None,
     max_batch_tokens: Annotated[int, typer.Option(min=1, help="Article tokens per engine call (a longer article goes alone).")] = 16384,

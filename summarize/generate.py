@@ -55,7 +55,7 @@ class Summarizer:
         max_words: int | None = None,
         spacy_model: str | None = None,
         with_claims: bool = False,
-        backend: str = "torch",
+        backend: str = "auto",
         cache: ResultCache | str | Path | None = None,
     ) -> None:
         self.prompts = load_prompts(prompts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -172,3 +173,66 @@ def test_long_article_is_chunked(fast, seed_text):
     assert result.ok and result.chunked and result.summary
     assert any("chunks" in w and "input window" in w for w in result.warnings)
     assert result.answers[0].chunked
+
+
+def test_backend_auto_is_the_default_and_picks_ctranslate2(tiny_model, monkeypatch, tmp_path, seed_text):
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path))
+    auto = Summarizer(model=str(tiny_model), device="cpu", generation=QUICK)
+    assert isinstance(auto.engine, ct2.CTranslate2Engine) and auto.notice is None
+    result = next(auto.run([seed_text], questions=["Who denied what?"])).to_dict()
+    assert result["generation"]["backend"] == "ctranslate2" and result["generation"]["compute_type"] == "int8"
+    assert not any("backend" in w for w in result["warnings"])
+
+
+def test_backend_auto_falls_back_to_torch_when_conversion_fails(tiny_model, monkeypatch, tmp_path, seed_text):
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path))
+    from ctranslate2.converters import TransformersConverter
+
+    from summarize.engines.seq2seq import Seq2SeqEngine
+
+    def unsupported(self, *args, **kwargs):
+        raise ValueError("No conversion is registered for the model configuration FooConfig\n(details)")
+
+    monkeypatch.setattr(TransformersConverter, "convert", unsupported)
+    auto = Summarizer(model=str(tiny_model), device="cpu", generation=QUICK, backend="auto")
+    assert type(auto.engine) is Seq2SeqEngine
+    assert "using torch" in auto.notice and "FooConfig" in auto.notice and "\n" not in auto.notice
+    result = next(auto.run([seed_text], questions=["Who denied what?"]))
+    assert result.ok and result.generation["backend"] == "torch"
+    assert result.warnings[0] == auto.notice, "the fallback is recorded in the output"
+    with pytest.raises(ConfigError, match="CTranslate2 cannot convert"):
+        Summarizer(model=str(tiny_model), device="cpu", generation=QUICK, backend="ctranslate2")
+
+
+def test_backend_auto_falls_back_when_ctranslate2_is_missing_or_lacks_a_setting(tiny_model, monkeypatch, tmp_path):
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path))
+    unsupported = Summarizer(model=str(tiny_model), device="cpu", generation={**QUICK, "num_return_sequences": 1})
+    assert unsupported.engine.generation["backend"] == "torch" and "num_return_sequences" in unsupported.notice
+    monkeypatch.setitem(sys.modules, "summarize.engines.ct2", None)  # the import fails
+    missing = Summarizer(model=str(tiny_model), device="cpu", generation=QUICK)
+    assert missing.engine.generation["backend"] == "torch" and "cannot be imported" in missing.notice
+
+
+def test_backend_auto_still_falls_back_to_offline_when_the_model_is_missing():
+    fallback = Summarizer(engine="auto", model="nobody/no-such-model")
+    assert fallback.engine.name == "offline" and "nobody/no-such-model" in fallback.notice
+
+
+def test_an_articles_questions_share_a_translate_batch(fast):
+    engine = fast.engine
+    lengths = [300, 290, 310, 305, 280, 200, 210]
+    groups = ["a", "a", "b", "b", "b", "c", "c"]
+    engine.max_batch_tokens = 1500
+    try:
+        batches = engine._batches(lengths, groups)
+    finally:
+        engine.max_batch_tokens = ct2.DEFAULT_MAX_BATCH_TOKENS
+    # b (longest) fills 930 tokens; a would make 5 x 310 > 1500, so it opens the next batch, and c joins it.
+    assert batches == [[2, 3, 4], [0, 1, 6, 5]]
+
+
+def test_batches_spread_over_the_workers(fast):
+    engine = fast.engine
+    assert engine.workers == min(__import__("torch").get_num_threads(), ct2.MAX_CPU_WORKERS)
+    batches = engine._batches([100] * 8)
+    assert len(batches) >= min(engine.workers, 8) and sorted(i for b in batches for i in b) == list(range(8))

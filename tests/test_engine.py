@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarize import Article, ModelNotFoundError, Summarizer
-from summarize.engines.seq2seq import generation_settings
+from summarize.engines.seq2seq import DEFAULT_ANSWER_CONTEXT_TOKENS, generation_settings, plan_batches
 from summarize.errors import ConfigError
 from summarize.prompts import default_prompt_dir, load_prompts
 from summarize.chunking import pack, paragraphs
@@ -21,6 +21,12 @@ CONTRACT = {
     "id", "source", "title", "date", "dateline", "engine", "model", "prompts", "generation",
     "summary", "answers", "chunked", "warnings",
 }
+
+
+@pytest.fixture(scope="module")
+def summarizer(tiny_model):
+    """This module drives the torch backend itself (``auto`` picks CTranslate2: tests/test_ct2.py)."""
+    return Summarizer(model=str(tiny_model), device="cpu", generation=FAST, batch_size=4, backend="torch")
 
 
 def _article(id: str, sentences: int, seed_text: str) -> Article:
@@ -153,7 +159,7 @@ def test_answer_api_and_abstention(summarizer, seed_text, monkeypatch):
     answer = summarizer.answer(seed_text, "Who denied what?")
     assert answer.question == "Who denied what?"
     assert isinstance(answer.answer, str)
-    monkeypatch.setattr(summarizer.engine, "_generate", lambda prompts, settings: ["Unanswerable."] * len(prompts))
+    monkeypatch.setattr(summarizer.engine, "_generate", lambda prompts, settings, **_: ["Unanswerable."] * len(prompts))
     none = summarizer.answer(seed_text, "What did the Pope say?")
     assert none.answer is None and none.reason and none.evidence == []
     assert none.to_dict() == {"question": "What did the Pope say?", "answer": None, "evidence": [], "reason": none.reason}
@@ -209,7 +215,7 @@ def test_missing_model_fails_fast_with_one_clear_line(tmp_path):
 
 
 def test_model_is_loaded_once_per_process(tiny_model, summarizer):
-    again = Summarizer(model=str(tiny_model), device="cpu", generation=FAST)
+    again = Summarizer(model=str(tiny_model), device="cpu", generation=FAST, backend="torch")
     assert again.engine.loaded is summarizer.engine.loaded
 
 
@@ -259,3 +265,97 @@ def test_auto_uses_seq2seq_when_weights_load_and_offline_otherwise(tiny_model, s
     result = next(fallback.run([seed_text]))
     assert result.engine == "offline" and result.model is None
     assert result.warnings[0] == fallback.notice
+
+
+def test_answer_prompts_carry_the_lede_and_the_most_relevant_passages(summarizer, seed_text):
+    engine = summarizer.engine
+    assert engine.answer_context_tokens == DEFAULT_ANSWER_CONTEXT_TOKENS
+    assert engine.generation["answer_context_tokens"] == DEFAULT_ANSWER_CONTEXT_TOKENS
+    assert engine.generation["backend"] == "torch"
+    sentences = nlp.sentences(Article.from_text(seed_text).text)
+    short = Article(id="short", text=" ".join(sentences[:2]), source="test:short")
+    # Over the answer context, within the window.
+    n = next(n for n in range(len(sentences)) if engine.count_tokens([" ".join(sentences[:n])])[0] > DEFAULT_ANSWER_CONTEXT_TOKENS + 60)
+    article = Article(id="seed", text=" ".join(sentences[:n]), source="test:seed")
+    assert engine.count_tokens([article.text])[0] <= engine._budget(engine.prompts.answer, question="Who denied what?")
+
+    pairs = [(short, "Who denied what?"), (article, "Who denied what?"), (article, "When did it happen?")]
+    (whole, none, over), (denied, found, chunked), (when, _, _) = engine._answer_contexts(pairs)
+    assert whole == short.text and none is None and not over, "a short article goes whole"
+    assert not chunked, "within the window: not a chunked answer"
+    assert engine.count_tokens([denied])[0] <= DEFAULT_ANSWER_CONTEXT_TOKENS
+    assert found and denied == " ".join(found) and article.text.startswith(found[0]), "the lede leads"
+    positions = [article.text.index(s) for s in found]
+    assert positions == sorted(positions), "passages keep article order"
+    assert any(re.search(r"\bden(y|ied|ies)\b", s) for s in found[1:]), "a passage with the denial is picked"
+    assert when != denied, "each question gets its own passages"
+
+    answers = engine.answer(pairs)
+    assert all(e in found for e in answers[1].evidence), "evidence comes from what the model read"
+    assert not any(a.chunked for a in answers)
+
+
+def test_unchanged_answer_inputs_give_unchanged_answers(summarizer, seed_text):
+    """Parity: an article within the answer context goes whole, exactly as when answers read the whole window."""
+    engine = summarizer.engine
+    sentences = nlp.sentences(Article.from_text(seed_text).text)
+    articles = [Article(id=f"s{n}", text=" ".join(sentences[:n]), source=f"test:{n}") for n in (1, 2, 3)]
+    assert max(engine.count_tokens([a.text for a in articles])) <= DEFAULT_ANSWER_CONTEXT_TOKENS
+    pairs = [(a, q) for a in articles for q in load_prompts().default_questions]
+    shipped = engine.answer(pairs)
+    engine.answer_context_tokens = None
+    try:
+        assert [c for c, _, _ in engine._answer_contexts(pairs)] == [a.text for a, _ in pairs]
+        window = engine.answer(pairs)
+    finally:
+        engine.answer_context_tokens = DEFAULT_ANSWER_CONTEXT_TOKENS
+    assert [a.to_dict() for a in shipped] == [a.to_dict() for a in window]
+
+
+def test_plan_batches_keeps_an_articles_prompts_together():
+    by_count = lambda limit: (lambda count, longest: count <= limit)  # noqa: E731
+    lengths = [50, 10, 40, 30, 20, 60, 5]
+    # No groups: plain length-sorted batches.
+    assert plan_batches(lengths, by_count(3)) == [[5, 0, 2], [3, 4, 1], [6]]
+    groups = ["a", "a", "b", "b", "c", "c", "c"]
+    assert plan_batches(lengths, by_count(4), groups) == [[5, 4, 6], [0, 1, 2, 3]], "groups whole, longest group first"
+    assert plan_batches(lengths, by_count(2), groups) == [[5, 4], [6], [0, 1], [2, 3]], "only an oversized group is split"
+    budget = lambda count, longest: count * longest <= 100  # noqa: E731
+    assert plan_batches([60, 30, 30, 20], budget, [1, 1, 2, 2]) == [[0], [1, 2, 3]], "a group joins a split one's rest"
+
+
+def test_questions_of_one_article_share_a_batch(summarizer, seed_text, monkeypatch):
+    engine = summarizer.engine
+    calls = []
+    real = engine._generate
+
+    def spy(prompts, settings, groups=None):
+        calls.append(groups)
+        return real(prompts, settings, groups=groups)
+
+    monkeypatch.setattr(engine, "_generate", spy)
+    articles = [_article(f"g{n}", n, seed_text) for n in (2, 6, 4)]
+    results = list(summarizer.run(articles, questions=["Who denied what?", "When did it happen?"]))
+    assert all(r.ok for r in results)
+    answer_groups = calls[-1]
+    assert answer_groups is not None and len(answer_groups) == 6
+    assert len(set(answer_groups)) == 3 and answer_groups[0] == answer_groups[1] != answer_groups[2]
+
+
+def test_summary_and_answers_share_one_pass_when_they_decode_alike(summarizer, seed_text, monkeypatch):
+    engine = summarizer.engine
+    articles = [_article(f"p{n}", n, seed_text) for n in (2, 5)]
+    pairs = [(a, q) for a in articles for q in ("Who denied what?", "Where did it happen?")]
+    apart = (engine.summarize(articles), engine.answer(pairs))
+    assert engine.settings["summary"] == engine.settings["answer"]  # FAST sets both alike
+    calls = []
+    real = engine._generate
+    monkeypatch.setattr(engine, "_generate", lambda p, s, groups=None: calls.append(len(p)) or real(p, s, groups=groups))
+    together = engine.summarize_and_answer(articles, pairs)
+    assert calls == [len(articles) + len(pairs)], "one pass for summaries and answers"
+    assert together == apart, "the same outputs as two passes"
+
+    calls.clear()
+    monkeypatch.setitem(engine.settings, "answer", {**engine.settings["answer"], "max_new_tokens": 4})
+    engine.summarize_and_answer(articles, pairs)
+    assert calls == [len(articles), len(pairs)], "different decoding: two passes"

@@ -4,13 +4,20 @@ Prompts from every article of a batch are tokenized once, sorted by length and g
 dynamically padded batches, then put back in input order. Articles longer than the model's input
 window are never truncated: they are split at sentence boundaries (the shared spaCy pipeline's, see
 :mod:`summarize.chunking`) into chunks that fit, each chunk is summarized, and the chunk summaries are
-combined (repeatedly, if even they do not fit). Questions on a long article are answered from its most
-relevant passages.
+combined (repeatedly, if even they do not fit).
+
+An answer prompt carries at most ``answer_context_tokens`` tokens of the article (default 256, a
+few hundred): the whole article when it is that short, else its lede and the passages most relevant
+to the question, in article order. Most of a job's compute is the encoder over its prompts, and five
+questions over a whole 512-token window cost several times the summary. The questions of one article
+share a batch, and when summaries and answers decode alike, ``summarize_and_answer`` runs both in one
+pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from summarize.chunking import pack, pack_groups, sentences, split_many
@@ -19,7 +26,7 @@ from summarize.engines.loading import DEFAULT_MODEL, load_model
 from summarize.errors import ConfigError
 from summarize.prompts import Prompt, PromptSet, load_prompts
 from summarize.records import Answer, Article, Summary
-from summarize.relevance import best_evidence, rank
+from summarize.relevance import best_evidence, rank, terms
 
 #: Deterministic decoding by default: beam search with fixed lengths and no repeated trigrams.
 DEFAULT_GENERATION: dict[str, dict[str, Any]] = {
@@ -32,7 +39,41 @@ DEFAULT_GENERATION: dict[str, dict[str, Any]] = {
         "no_repeat_ngram_size": 3, "length_penalty": 1.0, "early_stopping": True,
     },
 }
+#: Article tokens an answer prompt carries at most: the question's most relevant passages, not the
+#: whole window (five whole-window answers cost several times the summary, for little gain).
+DEFAULT_ANSWER_CONTEXT_TOKENS = 256
+#: Question words that say what kind of answer is wanted, not where it is (stemmed as ``terms`` does).
+_GENERIC_QUESTION_TERMS = frozenset(terms("happen happened happens happening involved involve involves occur occurred take took taken place"))
 _NO_ANSWER = {"", "unanswerable", "unknown", "no answer", "none", "not stated", "not mentioned", "n/a"}
+
+
+def plan_batches(
+    lengths: Sequence[int], fits: Callable[[int, int], bool], groups: Sequence[Hashable] | None = None
+) -> list[list[int]]:
+    """Prompt indices in batches, longest first. ``fits(count, longest)`` says whether a batch of
+    ``count`` prompts padded to ``longest`` tokens is allowed. Prompts of one group (one article's
+    questions) go into one batch: groups come longest first, a group joins the current batch when
+    all of it fits, else it starts the next one, and only a group too big for any batch is split.
+    Without groups every prompt is its own group: plain length-sorted batches."""
+    members: dict[Hashable, list[int]] = {}
+    for i in range(len(lengths)):
+        members.setdefault(groups[i] if groups is not None else i, []).append(i)
+    ordered = [sorted(m, key=lambda i: (-lengths[i], i)) for m in members.values()]
+    ordered.sort(key=lambda m: (-lengths[m[0]], m[0]))
+    batches: list[list[int]] = []
+    for group in ordered:
+        last = batches[-1] if batches else None
+        if last and fits(len(last) + len(group), max(lengths[last[0]], lengths[group[0]])):
+            last.extend(group)
+            continue
+        batch: list[int] = []
+        for i in group:
+            if batch and not fits(len(batch) + 1, lengths[batch[0]]):
+                batches.append(batch)
+                batch = []
+            batch.append(i)
+        batches.append(batch)
+    return batches
 
 
 def generation_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -76,17 +117,30 @@ class Seq2SeqEngine(Engine):
         generation: Mapping[str, Any] | None = None,
         batch_size: int = 8,
         max_input_tokens: int | None = None,
+        answer_context_tokens: int | None = DEFAULT_ANSWER_CONTEXT_TOKENS,
     ) -> None:
+        """``answer_context_tokens``: article tokens an answer prompt carries at most (None: as
+        many as the input window holds)."""
+        self._configure(prompts, generation, batch_size, max_input_tokens, answer_context_tokens)
+        self.loaded = load_model(model or DEFAULT_MODEL, revision=revision, device=device)
+        self.tokenizer = self.loaded.tokenizer
+        self.window = max_input_tokens or self.loaded.max_input_tokens
+
+    def _configure(
+        self, prompts: PromptSet | None, generation: Mapping[str, Any] | None, batch_size: int,
+        max_input_tokens: int | None, answer_context_tokens: int | None,
+    ) -> None:
+        """Check and keep the settings every backend shares."""
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if max_input_tokens is not None and max_input_tokens < 64:
             raise ConfigError(f"max input tokens must be at least 64, got {max_input_tokens}")
+        if answer_context_tokens is not None and answer_context_tokens < 16:
+            raise ConfigError(f"answer context tokens must be at least 16, got {answer_context_tokens}")
         self.prompts = prompts or load_prompts()
         self.settings = generation_settings(generation)
         self.batch_size = batch_size
-        self.loaded = load_model(model or DEFAULT_MODEL, revision=revision, device=device)
-        self.tokenizer = self.loaded.tokenizer
-        self.window = max_input_tokens or self.loaded.max_input_tokens
+        self.answer_context_tokens = answer_context_tokens
 
     @property
     def model(self) -> dict[str, str | None]:
@@ -97,20 +151,31 @@ class Seq2SeqEngine(Engine):
         return {
             **{task: dict(values) for task, values in self.settings.items()},
             "max_input_tokens": self.window,
+            "answer_context_tokens": self.answer_context_tokens,
             "batch_size": self.batch_size,
             "device": self.loaded.device,
+            "backend": "torch",
         }
 
     # -- summaries -------------------------------------------------------------------------
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
+        pieces, lengths = self._summary_pieces(articles)
+        partial = self._run_jobs(self.prompts.summary, pieces, self.settings["summary"])
+        return self._summaries(pieces, lengths, partial)
+
+    def _summary_pieces(self, articles: list[Article]) -> tuple[list[list[str]], list[int]]:
+        """Each article's text as one piece, or its window-sized chunks; and its token count."""
         budget = self._budget(self.prompts.summary)
         lengths = self.count_tokens([a.text for a in articles])
         pieces = [
             [a.text] if n <= budget else self._chunks(a.text, budget) for a, n in zip(articles, lengths)
         ]
-        partial = self._run_jobs(self.prompts.summary, pieces, self.settings["summary"])
-        warnings: list[list[str]] = [[] for _ in articles]
+        return pieces, lengths
+
+    def _summaries(self, pieces: list[list[str]], lengths: list[int], partial: list[list[str]]) -> list[Summary]:
+        """Summaries from the first pass's outputs: chunk summaries combined, warnings added."""
+        warnings: list[list[str]] = [[] for _ in pieces]
         for i, chunks in enumerate(pieces):
             if len(chunks) > 1:
                 warnings[i].append(
@@ -145,51 +210,95 @@ class Seq2SeqEngine(Engine):
     # -- answers ---------------------------------------------------------------------------
 
     def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
+        contexts = self._answer_contexts(questions)
+        prompts = self._answer_prompts(questions, contexts)
+        outputs = self._generate(prompts, self.settings["answer"], groups=[id(a) for a, _ in questions])
+        return self._answers(questions, contexts, outputs)
+
+    def summarize_and_answer(
+        self, articles: list[Article], questions: list[tuple[Article, str]]
+    ) -> tuple[list[Summary], list[Answer]]:
+        """``summarize(articles)`` and ``answer(questions)``; in one generate pass, each article's
+        summary batched with its questions, when summaries and answers decode alike (the backend
+        takes one set of decoding settings per call), else in two."""
+        if self._decoding(self.settings["summary"]) != self._decoding(self.settings["answer"]):
+            return self.summarize(articles), self.answer(questions)
+        pieces, lengths = self._summary_pieces(articles)
+        contexts = self._answer_contexts(questions)
+        owners = [i for i, chunks in enumerate(pieces) for _ in chunks]
+        prompts = [self.prompts.summary.render(text=t) for chunks in pieces for t in chunks]
+        prompts += self._answer_prompts(questions, contexts)
+        groups = [id(articles[i]) for i in owners] + [id(a) for a, _ in questions]
+        outputs = self._generate(prompts, self.settings["summary"], groups=groups)
+        partial: list[list[str]] = [[] for _ in articles]
+        for owner, output in zip(owners, outputs):
+            partial[owner].append(output)
+        return self._summaries(pieces, lengths, partial), self._answers(questions, contexts, outputs[len(owners):])
+
+    def _decoding(self, settings: Mapping[str, Any]) -> str:
+        """What decides how this backend decodes: prompts generated with equal keys can share a call."""
+        return json.dumps(dict(settings), sort_keys=True, default=repr)
+
+    def _answer_contexts(self, questions: list[tuple[Article, str]]) -> list[tuple[str, list[str] | None, bool]]:
+        """Per (article, question): the article text the answer prompt carries, the sentences
+        evidence is picked from (None: the whole article's), and whether the article was over the
+        input window. An article within ``answer_context_tokens`` (and the window) goes whole;
+        a longer one is cut into passages, and its lede and the passages most relevant to the
+        question that fit go, in article order."""
         lengths: dict[int, int] = {}
-        contexts: list[str] = []
-        #: The sentences evidence is picked from: the article's, or those of the chosen passages.
-        candidates: list[list[str] | None] = []
-        chunked: list[bool] = []
+        budgets: dict[str, int] = {}
         passages: dict[tuple[int, int], list[list[str]]] = {}
+        contexts: list[tuple[str, list[str] | None, bool]] = []
         for article, question in questions:
             key = id(article)
             if key not in lengths:
                 lengths[key] = self.count_tokens([article.text])[0]
-            budget = self._budget(self.prompts.answer, question=question)
+            if question not in budgets:
+                budgets[question] = self._budget(self.prompts.answer, question=question)
+            window = budgets[question]
+            budget = min(window, self.answer_context_tokens or window)
             if lengths[key] <= budget:
-                contexts.append(article.text)
-                candidates.append(None)
-                chunked.append(False)
+                contexts.append((article.text, None, False))
                 continue
-            # Passages a third of the budget long, so several relevant ones fit together.
+            # Passages a third of the budget long, so the lede and two or more relevant ones fit.
             size = max(budget // 3, 16)
             if (key, size) not in passages:
                 passages[key, size] = self._sentence_groups(article.text, size)
             chosen = self._relevant_passages(passages[key, size], question, budget)
-            contexts.append(" ".join(" ".join(group) for group in chosen))
-            candidates.append([s for group in chosen for s in group])
-            chunked.append(True)
-        prompts = [self.prompts.answer.render(text=c, question=q) for c, (_, q) in zip(contexts, questions)]
-        outputs = self._generate(prompts, self.settings["answer"])
-        whole = list(dict.fromkeys(c for c, found in zip(contexts, candidates) if found is None))
+            contexts.append((" ".join(" ".join(group) for group in chosen), [s for group in chosen for s in group],
+                             lengths[key] > window))
+        return contexts
+
+    def _answer_prompts(self, questions: list[tuple[Article, str]], contexts: list[tuple[str, list[str] | None, bool]]) -> list[str]:
+        return [self.prompts.answer.render(text=c, question=q) for (c, _, _), (_, q) in zip(contexts, questions)]
+
+    def _answers(
+        self, questions: list[tuple[Article, str]], contexts: list[tuple[str, list[str] | None, bool]], outputs: list[str]
+    ) -> list[Answer]:
+        """Answers from the generated outputs, each with its evidence sentences."""
+        whole = list(dict.fromkeys(c for c, found, _ in contexts if found is None))
         split = dict(zip(whole, split_many(whole)))  # every article's sentences, parsed in one batch
         answers = []
-        for (_, question), context, found, output, was_chunked in zip(questions, contexts, candidates, outputs, chunked):
+        for (_, question), (context, found, chunked), output in zip(questions, contexts, outputs):
             if output.strip(" .!\"'").lower() in _NO_ANSWER:
                 reason = "the model found no answer in the article"
-                answers.append(Answer(question, None, [], reason=reason, chunked=was_chunked))
+                answers.append(Answer(question, None, [], reason=reason, chunked=chunked))
                 continue
             evidence = best_evidence(output, question, split[context] if found is None else found)
-            answers.append(Answer(question, output, evidence, chunked=was_chunked))
+            answers.append(Answer(question, output, evidence, chunked=chunked))
         return answers
 
     def _relevant_passages(self, passages: list[list[str]], question: str, budget: int) -> list[list[str]]:
-        """The passages (sentence groups) most relevant to ``question`` that fit ``budget``, in
-        article order."""
+        """The lede (first passage) and the passages (sentence groups) most relevant to
+        ``question`` that fit ``budget``, in article order. The lede goes first: it is where news
+        says what happened, who, when and where, which plain word overlap does not find."""
         texts = [" ".join(group) for group in passages]
         sizes = self.count_tokens(texts)
         chosen, used = [], 0
-        for index, _ in rank(question, texts):
+        # Words every news question could ask ("what happened", "who was involved") match whichever
+        # passage repeats them, not the one that answers: with only those, article order decides.
+        topical = [t for t in terms(question) if t not in _GENERIC_QUESTION_TERMS]
+        for index in [0, *(i for i, _ in rank(topical, texts) if i != 0)]:
             if used + sizes[index] <= budget:
                 chosen.append(index)
                 used += sizes[index]
@@ -240,17 +349,19 @@ class Seq2SeqEngine(Engine):
             grouped[owner].append(output)
         return grouped
 
-    def _generate(self, prompts: list[str], settings: dict[str, Any]) -> list[str]:
-        """Generate for every prompt: longest first in dynamically padded batches, in input order out."""
+    def _generate(
+        self, prompts: list[str], settings: dict[str, Any], groups: Sequence[Hashable] | None = None
+    ) -> list[str]:
+        """Generate for every prompt: longest first in dynamically padded batches of at most
+        ``batch_size``, the prompts of one group (article) together; in input order out."""
         import torch
 
         if not prompts:
             return []
         encoded = self.tokenizer(prompts, truncation=True, max_length=self.window)["input_ids"]
-        order = sorted(range(len(prompts)), key=lambda i: (-len(encoded[i]), i))
         results = [""] * len(prompts)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
+        fits = lambda count, longest: count <= self.batch_size  # noqa: E731
+        for batch in plan_batches([len(ids) for ids in encoded], fits, groups):
             padded = self.tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
             padded = {name: tensor.to(self.loaded.device) for name, tensor in padded.items()}
             with torch.inference_mode():
