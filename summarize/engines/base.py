@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from summarize.prompts import PromptSet
 from summarize.records import Answer, Article, Summary
 
 
@@ -24,6 +25,15 @@ class Engine(ABC):
     def generation(self) -> dict[str, Any]:
         """The settings that determine the output, recorded in every result."""
         return {}
+
+    @property
+    def warnings(self) -> list[str]:
+        """What every result of this engine tells its reader (e.g. where its answers come from)."""
+        return []
+
+    def prompts_meta(self, prompts: PromptSet) -> dict[str, dict[str, str]]:
+        """The prompts recorded in each result: by default all of ``prompts``."""
+        return prompts.meta()
 
     @abstractmethod
     def summarize(self, articles: list[Article]) -> list[Summary]:

@@ -26,6 +26,7 @@ from summarize.engines.loading import (
     DEFAULT_MODEL, LoadedModel, _cached_snapshot, _first_line, _has_safetensors, _input_window, _load,
     _local_revision, _looks_like_path, resolve_device,
 )
+from summarize.engines.ct2_convert import convert
 from summarize.engines.seq2seq import DEFAULT_ANSWER_CONTEXT_TOKENS, Seq2SeqEngine, plan_batches
 from summarize.errors import ConfigError
 from summarize.prompts import PromptSet
@@ -41,6 +42,8 @@ _SAMPLING = {"top_k": "sampling_topk", "top_p": "sampling_topp", "temperature": 
 # early_stopping: CTranslate2's beam search already stops once num_beams hypotheses are finished;
 # max_length/min_length: transformers ignores them too when max/min_new_tokens are set (always, here).
 _IGNORED = {"do_sample", "early_stopping", "max_length", "min_length"}
+# forced_bos_token_id/forced_eos_token_id: emulated by _generate (a target prefix, one token less).
+_FORCED = ("forced_bos_token_id", "forced_eos_token_id")
 
 
 def cache_folder(model_id: str, revision: str | None, quantization: str) -> Path:
@@ -73,19 +76,10 @@ def _on_disk(model: str, revision: str | None) -> tuple[str, str] | None:
 def _convert(loaded: LoadedModel, source: str, folder: Path, quantization: str) -> None:
     """Convert the already loaded (safetensors-only, no remote code) model into a temp sibling, then
     rename it into place: a crash never leaves a half-written cache entry behind."""
-    from ctranslate2.converters import TransformersConverter
-
-    class Preloaded(TransformersConverter):
-        def load_model(self, model_class: Any, path: str, **kwargs: Any) -> Any:
-            return loaded.model
-
-        def load_tokenizer(self, tokenizer_class: Any, path: str, **kwargs: Any) -> Any:
-            return loaded.tokenizer
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     try:
-        Preloaded(source).convert(str(temp), quantization=quantization, force=True)
+        convert(loaded.model, loaded.tokenizer, source, str(temp), quantization)
         if folder.exists() and not _complete(folder):
             shutil.rmtree(folder)  # an incomplete entry (copied by hand, or half deleted)
         try:
@@ -99,6 +93,25 @@ def _convert(loaded: LoadedModel, source: str, folder: Path, quantization: str) 
         shutil.rmtree(temp, ignore_errors=True)
 
 
+def _forced_tokens(generation: Any) -> dict[str, Any]:
+    """The model's own forced first and last tokens (``forced_bos_token_id``, ``forced_eos_token_id``
+    of its GenerationConfig: BART and Pegasus checkpoints set them), which torch's ``generate``
+    applies without being asked and CTranslate2 does not know."""
+    return {name: getattr(generation, name, None) for name in _FORCED}
+
+
+def _generation_config(folder: str) -> Any:
+    """The GenerationConfig ``from_pretrained`` gives a model in ``folder`` (as transformers'
+    GenerationMixin does: generation_config.json, else the generation keys of config.json)."""
+    from transformers import GenerationConfig
+
+    try:
+        return GenerationConfig.from_pretrained(folder, local_files_only=True)
+    except OSError:
+        return GenerationConfig.from_pretrained(folder, config_file_name="config.json", _from_model_config=True,
+                                                local_files_only=True)
+
+
 def _options(settings: Mapping[str, Any]) -> dict[str, Any]:
     """GenerationConfig-style settings as translate_batch keywords; refuse what has no equivalent
     rather than silently decode differently from what the output records."""
@@ -110,7 +123,7 @@ def _options(settings: Mapping[str, Any]) -> dict[str, Any]:
         elif key in _SAMPLING:
             if sampling:
                 options[_SAMPLING[key]] = value
-        elif key not in _IGNORED:
+        elif key not in _IGNORED and key not in _FORCED:
             raise ConfigError(f"generation setting {key!r} is not supported by the ctranslate2 backend")
     return options
 
@@ -133,13 +146,13 @@ class CTranslate2Engine(Seq2SeqEngine):
         self, model: str | None = None, *, revision: str | None = None, device: str = "auto",
         prompts: PromptSet | None = None, generation: Mapping[str, Any] | None = None, batch_size: int = 8,
         max_input_tokens: int | None = None, answer_context_tokens: int | None = DEFAULT_ANSWER_CONTEXT_TOKENS,
-        compute_type: str | None = None, max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
+        compute_type: str | None = None, max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS, model_profile: str = "auto",
     ) -> None:
         """Same arguments as ``Seq2SeqEngine``, plus ``compute_type`` (None: int8 on CPU,
         int8_float16 on CUDA) and ``max_batch_tokens`` (padded tokens per translate_batch call)."""
         if max_batch_tokens < 1:
             raise ConfigError(f"max batch tokens must be at least 1, got {max_batch_tokens}")
-        self._configure(prompts, generation, batch_size, max_input_tokens, answer_context_tokens)
+        self._configure(prompts, generation, batch_size, max_input_tokens, answer_context_tokens, model_profile)
         if not {"num_beams", "answer.num_beams"} & set(generation or {}):
             # Short extractive answers gain little from beams; greedy is several times cheaper.
             self.settings["answer"]["num_beams"] = 1
@@ -158,6 +171,7 @@ class CTranslate2Engine(Seq2SeqEngine):
         self.loaded, folder = self._prepare(model or DEFAULT_MODEL, revision, target if kind == "cuda" else "cpu")
         self.tokenizer = self.loaded.tokenizer
         self.window = max_input_tokens or self.loaded.max_input_tokens
+        self._use_profile()
         import torch
 
         threads = torch.get_num_threads() or os.cpu_count() or 1
@@ -182,11 +196,13 @@ class CTranslate2Engine(Seq2SeqEngine):
             try:
                 options = dict(trust_remote_code=False, local_files_only=True)
                 tokenizer = AutoTokenizer.from_pretrained(found[0], **options)
-                window = _input_window(tokenizer, AutoConfig.from_pretrained(found[0], **options))
-                return LoadedModel(None, tokenizer, device, model, found[1], window), folder
+                config = AutoConfig.from_pretrained(found[0], **options)
+                self.forced = _forced_tokens(_generation_config(found[0]))
+                return LoadedModel(None, tokenizer, device, model, found[1], _input_window(tokenizer, config), config), folder
             except (OSError, ValueError):
                 pass  # the full load below reports the problem properly
         loaded = _load(model, revision, "cpu")  # not load_model: the weights must not stay cached
+        self.forced = _forced_tokens(loaded.model.generation_config)
         folder = cache_folder(model, loaded.revision, self.compute_type)
         if not _complete(folder):
             source = _on_disk(model, revision)
@@ -213,19 +229,36 @@ class CTranslate2Engine(Seq2SeqEngine):
         return plan_batches(lengths, fits, groups)
 
     def _decoding(self, settings: Mapping[str, Any]) -> str:
-        return repr(sorted(_options(settings).items()))
+        options, prefix = self._translate_options(settings)
+        return repr((sorted(options.items()), prefix))
+
+    def _translate_options(self, settings: Mapping[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
+        """translate_batch keywords and target prefix that decode as torch's ``generate`` does with
+        ``settings``, forced tokens included (the model's, unless ``settings`` name their own): a
+        forced first token is the target prefix, and a forced last token (``generate`` puts it in
+        place of the token that reaches max_new_tokens; decoding drops it) is one token less."""
+        options = _options(settings)
+        forced = {name: settings.get(name, self.forced[name]) for name in _FORCED}
+        if forced["forced_eos_token_id"] is not None:
+            limit = max(1, options.get("max_decoding_length", 256) - 1)
+            options["max_decoding_length"] = limit
+            options["min_decoding_length"] = min(options.get("min_decoding_length", 1), limit)
+        bos = forced["forced_bos_token_id"]
+        return options, ([self.tokenizer.convert_ids_to_tokens(bos)] if bos is not None else None)
 
     def _generate(self, prompts: list[str], settings: dict[str, Any], groups: Sequence[Hashable] | None = None) -> list[str]:
         """Generate for every prompt in token-budget batches, all queued at once so that every
         worker is busy; outputs come back in input order."""
         if not prompts:
             return []
-        options = _options(settings)
+        options, prefix = self._translate_options(settings)
         encoded = self.tokenizer(prompts, truncation=True, max_length=self.window)["input_ids"]
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
         # max_input_length=0: inputs are already cut at the window; CTranslate2's own cut is 1024.
         queued = [
-            (batch, self.translator.translate_batch([tokens[i] for i in batch], max_input_length=0, asynchronous=True, **options))
+            (batch, self.translator.translate_batch(
+                [tokens[i] for i in batch], target_prefix=[prefix] * len(batch) if prefix else None,
+                max_input_length=0, asynchronous=True, **options))
             for batch in self._batches([len(t) for t in tokens], groups)
         ]
         results = [""] * len(prompts)

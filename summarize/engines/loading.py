@@ -39,6 +39,8 @@ class LoadedModel:
     model_id: str
     revision: str | None
     max_input_tokens: int
+    #: The model's ``transformers`` config (kept when the weights are dropped, e.g. once converted).
+    config: Any = None
 
 
 _cache: dict[tuple[str, str | None, str], LoadedModel] = {}
@@ -128,6 +130,7 @@ def _load(model: str, revision: str | None, device: str) -> LoadedModel:
         model_id=model,
         revision=_local_revision(folder) if folder.is_dir() else getattr(loaded.config, "_commit_hash", None) or revision,
         max_input_tokens=_input_window(tokenizer, loaded.config),
+        config=loaded.config,
     )
 
 

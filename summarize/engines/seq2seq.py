@@ -23,6 +23,7 @@ from typing import Any
 from summarize.chunking import pack, pack_groups, sentences, split_many
 from summarize.engines.base import Engine
 from summarize.engines.loading import DEFAULT_MODEL, load_model
+from summarize.engines.profiles import ModelProfile, check_profile, resolve_profile
 from summarize.errors import ConfigError
 from summarize.prompts import Prompt, PromptSet, load_prompts
 from summarize.records import Answer, Article, Summary
@@ -118,19 +119,23 @@ class Seq2SeqEngine(Engine):
         batch_size: int = 8,
         max_input_tokens: int | None = None,
         answer_context_tokens: int | None = DEFAULT_ANSWER_CONTEXT_TOKENS,
+        model_profile: str = "auto",
     ) -> None:
         """``answer_context_tokens``: article tokens an answer prompt carries at most (None: as
-        many as the input window holds)."""
-        self._configure(prompts, generation, batch_size, max_input_tokens, answer_context_tokens)
+        many as the input window holds). ``model_profile``: ``instruct``, ``summarizer`` or
+        ``auto`` (see :mod:`summarize.engines.profiles`)."""
+        self._configure(prompts, generation, batch_size, max_input_tokens, answer_context_tokens, model_profile)
         self.loaded = load_model(model or DEFAULT_MODEL, revision=revision, device=device)
         self.tokenizer = self.loaded.tokenizer
         self.window = max_input_tokens or self.loaded.max_input_tokens
+        self._use_profile()
 
     def _configure(
         self, prompts: PromptSet | None, generation: Mapping[str, Any] | None, batch_size: int,
-        max_input_tokens: int | None, answer_context_tokens: int | None,
+        max_input_tokens: int | None, answer_context_tokens: int | None, model_profile: str = "auto",
     ) -> None:
         """Check and keep the settings every backend shares."""
+        self._asked_profile = check_profile(model_profile)
         if batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {batch_size}")
         if max_input_tokens is not None and max_input_tokens < 64:
@@ -141,6 +146,31 @@ class Seq2SeqEngine(Engine):
         self.settings = generation_settings(generation)
         self.batch_size = batch_size
         self.answer_context_tokens = answer_context_tokens
+
+    def _use_profile(self) -> None:
+        """Settle the model profile once the model (id and config) is known. A summarizer gets the
+        bare text instead of the summary and combine prompts, and the offline reader answers."""
+        self.profile: ModelProfile = resolve_profile(self._asked_profile, self.loaded.model_id, self.loaded.config)
+        self._summary_prompt, self._combine_prompt = self.profile.summary_prompts(self.prompts)
+        self.reader: Any = None
+        if self.profile.summarizer:
+            from summarize.offline.engine import OfflineEngine
+
+            self.name = "seq2seq+offline"
+            self.reader = OfflineEngine()
+
+    @property
+    def warnings(self) -> list[str]:
+        warning = self.profile.warning()
+        return [warning] if warning else []
+
+    def prompts_meta(self, prompts: PromptSet) -> dict[str, dict[str, str]]:
+        return self.profile.prompts_meta(prompts)
+
+    @property
+    def analyses(self) -> Any:
+        """The offline reader's readings (so ``--claims`` reads nothing twice), when it answers."""
+        return self.reader.analyses if self.reader is not None else None
 
     @property
     def model(self) -> dict[str, str | None]:
@@ -155,18 +185,19 @@ class Seq2SeqEngine(Engine):
             "batch_size": self.batch_size,
             "device": self.loaded.device,
             "backend": "torch",
+            "model_profile": self.profile.name,
         }
 
     # -- summaries -------------------------------------------------------------------------
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         pieces, lengths = self._summary_pieces(articles)
-        partial = self._run_jobs(self.prompts.summary, pieces, self.settings["summary"])
+        partial = self._run_jobs(self._summary_prompt, pieces, self.settings["summary"])
         return self._summaries(pieces, lengths, partial)
 
     def _summary_pieces(self, articles: list[Article]) -> tuple[list[list[str]], list[int]]:
         """Each article's text as one piece, or its window-sized chunks; and its token count."""
-        budget = self._budget(self.prompts.summary)
+        budget = self._budget(self._summary_prompt)
         lengths = self.count_tokens([a.text for a in articles])
         pieces = [
             [a.text] if n <= budget else self._chunks(a.text, budget) for a, n in zip(articles, lengths)
@@ -190,7 +221,7 @@ class Seq2SeqEngine(Engine):
 
     def _combine(self, partial: list[list[str]], warnings: list[list[str]]) -> None:
         """Merge each article's chunk summaries until one remains (map-reduce, in rounds)."""
-        budget = self._budget(self.prompts.combine)
+        budget = self._budget(self._combine_prompt)
         pending = [i for i, parts in enumerate(partial) if len(parts) > 1]
         while pending:
             groups: list[list[str]] = [[] for _ in partial]
@@ -202,7 +233,7 @@ class Seq2SeqEngine(Engine):
                     grouped = [" ".join(partial[i])]
                     warnings[i].append("chunk summaries did not fit the input window; their tail was cut")
                 groups[i] = grouped
-            merged = self._run_jobs(self.prompts.combine, groups, self.settings["summary"], only=pending)
+            merged = self._run_jobs(self._combine_prompt, groups, self.settings["summary"], only=pending)
             for i in pending:
                 partial[i] = merged[i]
             pending = [i for i in pending if len(partial[i]) > 1]
@@ -210,6 +241,8 @@ class Seq2SeqEngine(Engine):
     # -- answers ---------------------------------------------------------------------------
 
     def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
+        if self.reader is not None:  # a summarizer cannot answer: the offline reader does
+            return self.reader.answer(questions)
         contexts = self._answer_contexts(questions)
         prompts = self._answer_prompts(questions, contexts)
         outputs = self._generate(prompts, self.settings["answer"], groups=[id(a) for a, _ in questions])
@@ -219,14 +252,15 @@ class Seq2SeqEngine(Engine):
         self, articles: list[Article], questions: list[tuple[Article, str]]
     ) -> tuple[list[Summary], list[Answer]]:
         """``summarize(articles)`` and ``answer(questions)``; in one generate pass, each article's
-        summary batched with its questions, when summaries and answers decode alike (the backend
-        takes one set of decoding settings per call), else in two."""
-        if self._decoding(self.settings["summary"]) != self._decoding(self.settings["answer"]):
+        summary batched with its questions, when the model answers (not the offline reader) and
+        summaries and answers decode alike (the backend takes one set of decoding settings per
+        call), else in two."""
+        if self.reader is not None or self._decoding(self.settings["summary"]) != self._decoding(self.settings["answer"]):
             return self.summarize(articles), self.answer(questions)
         pieces, lengths = self._summary_pieces(articles)
         contexts = self._answer_contexts(questions)
         owners = [i for i, chunks in enumerate(pieces) for _ in chunks]
-        prompts = [self.prompts.summary.render(text=t) for chunks in pieces for t in chunks]
+        prompts = [self._summary_prompt.render(text=t) for chunks in pieces for t in chunks]
         prompts += self._answer_prompts(questions, contexts)
         groups = [id(articles[i]) for i in owners] + [id(a) for a, _ in questions]
         outputs = self._generate(prompts, self.settings["summary"], groups=groups)
