@@ -87,6 +87,40 @@ class Summary:
 
 
 @dataclass
+class Violation:
+    """One thing an output says that its source does not back: which check found it, in which
+    sentence (None: the output as a whole, e.g. its length), and why."""
+
+    check: str
+    sentence: str | None
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class GuardReport:
+    """What the guard found in a summary (and its answers) checked against the source, and what it
+    did: ``action`` is "kept" (passed as written), "flagged" (written with its violations),
+    "candidate N" (the Nth alternative passed), "repaired sentences" (failing sentences replaced by
+    the source's own), "offline summary" (replaced whole), or "none passed" (flag only)."""
+
+    passed: bool
+    violations: list[Violation] = field(default_factory=list)
+    action: str = "kept"
+    #: Violations of the summary first written, when a repair replaced it.
+    repaired: list[Violation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"passed": self.passed, "violations": [v.to_dict() for v in self.violations],
+                                "action": self.action}
+        if self.repaired:
+            data["repaired"] = [v.to_dict() for v in self.repaired]
+        return data
+
+
+@dataclass
 class Result:
     """Everything produced for one article: the output contract, one object per article."""
 
@@ -106,6 +140,8 @@ class Result:
     error: str | None = None
     #: Who said what (``--claims``): claim dicts, or None when not asked for.
     claims: list[dict[str, Any]] | None = None
+    #: The source-only checks' verdict on the summary and answers (``--guard flag|repair``), or None.
+    guard: GuardReport | None = None
     #: The summary as the engine returned it (kept for the result cache; not in the contract).
     engine_summary: Summary | None = field(default=None, repr=False, compare=False)
 
@@ -131,6 +167,8 @@ class Result:
         }
         if self.claims is not None:
             data["claims"] = self.claims
+        if self.guard is not None:
+            data["guard"] = self.guard.to_dict()
         if self.error is not None:
             data["error"] = self.error
         return data

@@ -12,13 +12,14 @@ one the offline engine reads with: words match by lemma ("denies", "denied", "de
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from summarize.check.gold import Contested, Gold
 from summarize.offline import nlp
 from summarize.offline.lexicon import reporting_verbs
+from summarize.records import Violation
 
 
 @dataclass
@@ -30,9 +31,11 @@ class CheckResult:
     passed: bool | None
     score: float | None
     detail: str
+    #: Each problem with the sentence it is in, for the guard (not in reports: ``detail`` says it).
+    violations: list[Violation] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"name": self.name, "passed": self.passed, "score": self.score, "detail": self.detail}
 
 
 @dataclass
@@ -190,15 +193,19 @@ def lemmas(text: str) -> frozenset[str]:
     return frozenset(nlp.lemmas(text)) if text.strip() else frozenset()
 
 
-def _claim_terms(claim: Contested, gold: Gold) -> set[str]:
-    """The claim's own content words, without the words that name its parties."""
-    party_words = {
+def _party_words(claim: Contested, gold: Gold) -> set[str]:
+    """The words that name a claim's parties."""
+    return {
         lemma
         for group in (*claim.asserted_by, *claim.denied_by)
         for form in gold.forms(group)
         for lemma in lemmas(form) | {w.lower() for w in re.findall(r"[\w'-]+", form)}
     }
-    return set(lemmas(claim.claim)) - party_words
+
+
+def _claim_terms(claim: Contested, gold: Gold) -> set[str]:
+    """The claim's own content words, without the words that name its parties."""
+    return set(lemmas(claim.claim)) - _party_words(claim, gold)
 
 
 def _term_found(sentence: str, alternatives: Any, gold: Gold) -> str | None:
@@ -221,8 +228,12 @@ def states_claim(sentence: str, claim: Contested, gold: Gold, share: float = 0.6
     wanted = _claim_terms(claim, gold)
     if not wanted:
         return False
-    found = wanted & lemmas(sentence)
-    return len(found) >= min(2, len(wanted)) and len(found) / len(wanted) >= share
+    words = lemmas(sentence) - _party_words(claim, gold)
+    found = wanted & words
+    if len(found) >= min(2, len(wanted)) and len(found) / len(wanted) >= share:
+        return True
+    # A sentence made mostly of the claim's words states it, however much of a long claim it drops.
+    return len(found) >= 3 and len(found) / len(words) >= 0.6
 
 
 def _label(gold: Gold, item: Any) -> str:
@@ -242,6 +253,15 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
     # A rejection counts even where the reader calls it a decision ("rejected the compromise offer"):
     # for balance, it is that party's side of the dispute.
     for denial in (c for c in claims_of(sentence) if c.stance == "denies" or rejects.search(c.verb)):
+        by_source = getattr(claim, "denials", ())
+        if by_source:
+            # A gold built from the source: the same party as one of the source's deniers, or one
+            # the output describes in its own words ("the firms"), which cannot be told apart.
+            from summarize.check.speakers import described_speaker, same_party
+
+            if any(same_party(denial, theirs) for theirs in by_source) or described_speaker(denial, sentence):
+                return denial.mention or denial.speaker
+            continue
         for party in claim.denied_by:
             form = next((f for f in (gold.find(t, party) for t in (denial.mention, denial.speaker, denial.party or "")) if f), None)
             if form:
@@ -249,6 +269,18 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
     if _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
         # "… called the reports 'groundless'": a rebuttal without a denial verb, by a named denier.
         return next((f for f in (gold.find(sentence, p) for p in claim.denied_by) if f), None)
+    return None
+
+
+def _reader_attribution(sentence: str, claim: Contested, gold: Gold) -> str | None:
+    """The verb of a claim the offline reader finds in ``sentence`` whose content carries the
+    contested claim's words ("Wagner called the US view 'gossip'"), or None."""
+    from summarize.check.speakers import claims_of
+
+    wanted = _claim_terms(claim, gold)
+    for found in claims_of(sentence):
+        if wanted and len(wanted & lemmas(found.content)) >= min(2, len(wanted)):
+            return found.verb
     return None
 
 
@@ -287,24 +319,25 @@ def check_attribution(output: Output, gold: Gold, source: str) -> CheckResult:
     reporting verb) or carry its denial; a claim turned into bare fact fails."""
     if not gold.contested:
         return CheckResult("attribution", None, None, "no contested claims in the gold file")
-    stating, bare, kept = 0, [], []
+    stating, bare, kept, found = 0, [], [], []
     for sentence in sentences_of(output.summary):
         for claim in gold.contested:
             if not states_claim(sentence, claim, gold):
                 continue
             stating += 1
             source = next((gold.find(sentence, p) for p in claim.asserted_by if gold.find(sentence, p)), None)
-            verb = attribution_cue(sentence)
+            verb = attribution_cue(sentence) or _reader_attribution(sentence, claim, gold)
             denier = has_denial(sentence, claim, gold)
             if not (source or verb or denier):
                 bare.append(f"claim stated as fact ({claim.claim}): \"{sentence}\"")
+                found.append(Violation("attribution", sentence, f"states as fact what the source attributes: {claim.claim}"))
             else:
                 how = f"party {source!r}" if source else f"verb {verb!r}" if verb else f"denial by {denier!r}"
                 kept.append(f"attributed by {how}: \"{sentence[:100]}\"")
     score = 1.0 if not stating else (stating - len(bare)) / stating
     detail = f"{stating} sentence(s) state a contested claim, {len(bare)} without attribution"
     return CheckResult("attribution", not bare and score >= gold.thresholds.get("attribution", 1.0),
-                       round(score, 4), "\n".join([detail, *bare, *kept]))
+                       round(score, 4), "\n".join([detail, *bare, *kept]), found)
 
 
 def check_balance(output: Output, gold: Gold, source: str) -> CheckResult:
@@ -313,25 +346,26 @@ def check_balance(output: Output, gold: Gold, source: str) -> CheckResult:
     if not disputed:
         return CheckResult("balance", None, None, "no denied claims in the gold file")
     sentences = sentences_of(output.summary)
-    appearing, unbalanced, balanced = 0, [], []
+    appearing, unbalanced, balanced, found = 0, [], [], []
     for claim in disputed:
-        appears = any(
-            states_claim(s, claim, gold) or (any(gold.find(s, p) for p in claim.asserted_by) and states_claim(s, claim, gold, 0.4))
-            for s in sentences
-        )
-        if not appears:
+        where = next((
+            s for s in sentences
+            if states_claim(s, claim, gold) or (any(gold.find(s, p) for p in claim.asserted_by) and states_claim(s, claim, gold, 0.4))
+        ), None)
+        if where is None:
             continue
         appearing += 1
         denier = next((has_denial(s, claim, gold) for s in sentences if has_denial(s, claim, gold)), None)
         if denier is None:
             who = " or ".join(gold.forms(p)[0] for p in claim.denied_by)
             unbalanced.append(f"\"{claim.claim}\" appears but its denial by {who} does not")
+            found.append(Violation("balance", where, f"drops the denial by {who} of: {claim.claim}"))
         else:
             balanced.append(f"\"{claim.claim}\": denial by {denier!r} kept")
     score = 1.0 if not appearing else (appearing - len(unbalanced)) / appearing
     detail = f"{appearing} disputed claim(s) appear, {len(unbalanced)} without their denial"
     return CheckResult("balance", not unbalanced and score >= gold.thresholds.get("balance", 1.0),
-                       round(score, 4), "\n".join([detail, *unbalanced, *balanced]))
+                       round(score, 4), "\n".join([detail, *unbalanced, *balanced]), found)
 
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
@@ -351,47 +385,67 @@ def _numbers(text: str) -> set[str]:
 def check_faithfulness(output: Output, gold: Gold, source: str) -> CheckResult:
     """Every number, date and name in the output occurs in the source (any alias form of a party
     counts), and no stance is inverted ("confirmed" where the source's party denied)."""
-    problems = []
+    found: list[Violation] = []
     text = output.summary
+    sentences = sentences_of(text)
+    where = lambda part: next((s for s in sentences if part in s), None)  # noqa: E731
     for number in sorted(_numbers(text) - _numbers(source)):
-        problems.append(f"number {number} is not in the source")
+        found.append(Violation("faithfulness", next((s for s in sentences if number in _numbers(s)), None),
+                               f"number {number} is not in the source"))
     for day in sorted({m.group(0) for m in _CALENDAR.finditer(text)} - {m.group(0) for m in _CALENDAR.finditer(source)}):
-        problems.append(f"date word {day} is not in the source")
+        found.append(Violation("faithfulness", where(day), f"date word {day} is not in the source"))
     source_lower = source.lower()
     alias_words = {w.lower() for forms in gold.aliases.values() for f in forms for w in re.findall(r"[\w'’.-]+", f)}
-    for sentence in sentences_of(text):
+    for sentence in sentences:
         for match in _NAME.finditer(sentence):
             word = match.group(0).removesuffix("'s").removesuffix("’s")
             if re.search(r"(?<![\w-])" + re.escape(word.lower()) + r"(?![\w-])", source_lower):
                 continue
             opening = not sentence[: match.start()].strip(" \"“‘'(") or re.search(r"[:;]\s*[\"“]?$", sentence[: match.start()])
-            if opening or word.lower() in alias_words:
-                continue  # a sentence- or clause-initial common word, or a party's listed alias
-            problems.append(f"name {word!r} is not in the source: \"{sentence}\"")
-    problems += _inversions(text, gold)
+            if opening or word.lower() in alias_words or _initials_in(word, source):
+                continue  # a sentence- or clause-initial common word, a party's alias, or an acronym
+            found.append(Violation("faithfulness", sentence, f"name {word!r} is not in the source"))
+    found += _inversions(text, sentences, gold, source)
+    problems = [f"{v.detail}: \"{v.sentence}\"" if v.sentence and v.detail.startswith("name") else v.detail for v in found]
     checked = len(_numbers(text)) + len(_NAME.findall(text)) + 1
     score = max(0.0, 1 - len(problems) / checked)
     passed = not problems
     detail = "every number, date and name is in the source; no stance inverted" if passed else "\n".join(problems)
-    return CheckResult("faithfulness", passed, round(score, 4), detail)
+    return CheckResult("faithfulness", passed, round(score, 4), detail, found)
 
 
-def _inversions(text: str, gold: Gold) -> list[str]:
-    """Sentences that give a party the opposite stance to the one the gold records."""
-    found = []
+def _initials_in(word: str, source: str) -> bool:
+    """Whether ``word`` is an acronym of a name the source spells out ("SNP": Scottish National Party)."""
+    if not (2 <= len(word) <= 6 and word.isupper() and word.isalpha()):
+        return False
+    pattern = r"\b" + r"\S*\s+(?:(?:of|the|and|for)\s+)*".join(re.escape(c) for c in word) + r"\w*"
+    return re.search(pattern, source) is not None
+
+
+def _inversions(text: str, sentences: list[str], gold: Gold, source: str) -> list[Violation]:
+    """Sentences that give a party the opposite stance to the one the gold records, or (with or
+    without gold) the opposite of what the source shows that party saying: a denial where it
+    asserted, an assertion or confirmation where it denied."""
+    found: dict[str, Violation] = {}
     confirm = stance_verbs("confirmed")
-    for sentence in sentences_of(text):
+    for sentence in sentences:
         for claim in gold.contested:
             for party in claim.denied_by:
                 form = gold.find(sentence, party)
                 if form and confirm.search(sentence) and states_claim(sentence, claim, gold, 0.5) \
                         and not stance_verbs("denied").search(sentence):
-                    found.append(f"stance inverted: {form} denied \"{claim.claim}\" but the output says it confirmed: \"{sentence}\"")
+                    detail = f"stance inverted: {form} denied \"{claim.claim}\" but the output says it confirmed"
+                    found.setdefault(detail, Violation("faithfulness", sentence, detail))
         for fact in gold.facts:
             opposite = _OPPOSITE.get(_STANCE_ALIASES.get(fact.stance.lower(), ""))
             if opposite is None:
                 continue
             if gold.find(sentence, fact.actor) and stance_verbs(opposite).search(sentence) \
                     and not stance_verbs(fact.stance).search(sentence) and all(gold.find(sentence, o) for o in fact.object):
-                found.append(f"stance inverted for fact {fact.id}: {fact.actor} {fact.stance}, output: \"{sentence}\"")
-    return list(dict.fromkeys(found))
+                detail = f"stance inverted for fact {fact.id}: {fact.actor} {fact.stance}"
+                found.setdefault(detail, Violation("faithfulness", sentence, detail))
+    from summarize.check.speakers import inverted_stances
+
+    for sentence, detail in inverted_stances(text, source, None if gold.from_source else gold):
+        found.setdefault(detail, Violation("faithfulness", sentence, detail))
+    return list(found.values())

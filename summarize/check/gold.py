@@ -125,6 +125,10 @@ class Gold:
     thresholds: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     source: Source | None = None
+    #: The source's claims behind each contested claim (``summarize.check.source``): a gold built
+    #: from the source, whose alias groups are only the reader's parties, so speaker identity is
+    #: judged by name, as without gold.
+    from_source: bool = False
     _found: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
 
     def load_article(self) -> Article:
