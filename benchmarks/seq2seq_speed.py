@@ -45,7 +45,12 @@ text), and every fourth is a short item of at most 200 tokens, as wire feeds car
   3. engine          the torch engine as shipped: answers read the question's most relevant
                      passages (at most ``answer_context_tokens`` article tokens), questions of one
                      article batched together;
-  4. ct2 (window), 5. ct2   the same two on the ctranslate2 backend.
+  4. ct2 (window), 5. ct2   the same two on the ctranslate2 backend;
+  6. ct2 + guard     5. with ``--guard repair`` (the default for a model; 1-5 run unguarded): every
+                     summary and "who denied" answer checked against its article, a failing one
+                     replaced by a passing beam candidate, repaired sentences or the offline
+                     summary. Random weights write gibberish that fails the checks, so this is the
+                     guard's worst case; the actions taken are printed with its cost.
 
 Decoding is the project's settings (so no_repeat_ngram_size 3) with num_beams 1 (greedy) and
 min_new_tokens = max_new_tokens: --new-tokens for summaries, --answer-tokens for answers, so every
@@ -87,6 +92,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import gc
 import hashlib
 import json
@@ -98,6 +104,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
@@ -159,6 +166,7 @@ import psutil  # noqa: E402
 from summarize.ingest import load_articles  # noqa: E402
 from summarize.prompts import load_prompts  # noqa: E402
 from summarize.offline import nlp  # noqa: E402  (spaCy loads on first use, after the thread pinning)
+from summarize.guard import Guard  # noqa: E402
 from summarize.records import Article  # noqa: E402
 
 
@@ -569,8 +577,10 @@ def answer_context(engine: Any, tokens: Any) -> Iterator[None]:
         engine.answer_context_tokens = saved
 
 
-def job_system(summarizer: Any, context: Any = "shipped") -> Callable[[list[Article]], list[tuple[str, tuple[str, ...]]]]:
-    """The whole job through ``Summarizer.run`` (default questions), as (summary, answers)."""
+def job_system(summarizer: Any, context: Any = "shipped", actions: Counter[str] | None = None
+               ) -> Callable[[list[Article]], list[tuple[str, tuple[str, ...]]]]:
+    """The whole job through ``Summarizer.run`` (default questions), as (summary, answers); with
+    ``actions``, the guard's action on each article is counted there."""
 
     def run(articles: list[Article]) -> list[tuple[str, tuple[str, ...]]]:
         with contextlib.nullcontext() if context == "shipped" else answer_context(summarizer.engine, context):
@@ -578,6 +588,8 @@ def job_system(summarizer: Any, context: Any = "shipped") -> Callable[[list[Arti
         for result in results:
             if not result.ok or result.chunked:
                 raise RuntimeError(f"{result.id}: {result.error or 'chunked, but it was cut to fit the window'}")
+            if actions is not None and result.guard is not None:
+                actions[result.guard.action] += 1
         return [(r.summary, tuple(a.answer or "" for a in r.answers)) for r in results]
 
     return run
@@ -668,7 +680,9 @@ def bench_size(size: str, texts_for: Callable[[Callable[[str], int]], list[str]]
     generation = {"num_beams": 1,
                   "summary.max_new_tokens": args.new_tokens, "summary.min_new_tokens": args.new_tokens,
                   "answer.max_new_tokens": args.answer_tokens, "answer.min_new_tokens": args.answer_tokens}
-    options = dict(engine="seq2seq", model=str(folder), device="cpu", generation=generation, batch_size=args.batch_size)
+    # Unguarded: these systems time the engines; the guard's cost is its own system (ct2_guard).
+    options = dict(engine="seq2seq", model=str(folder), device="cpu", generation=generation, batch_size=args.batch_size,
+                   guard="off")
 
     # The fast path first: its one-time conversion loads (then drops) a second copy of the weights.
     fast, ct2_note = None, None
@@ -690,7 +704,8 @@ def bench_size(size: str, texts_for: Callable[[Callable[[str], int]], list[str]]
     dims = {k: getattr(config, k) for k in ("d_model", "d_kv", "num_heads", "num_layers", "num_decoder_layers")}
     questions = summarizer.default_questions
     setup_s = time.perf_counter() - started
-    floors = {"naive": "float32", "engine": "float32", "engine_window": "float32", "ct2": "int8", "ct2_window": "int8"}
+    floors = {"naive": "float32", "engine": "float32", "engine_window": "float32", "ct2": "int8", "ct2_window": "int8",
+              "ct2_guard": "int8"}
     result: dict[str, Any] = {
         "size": size, "dimensions": SIZES.get(size, "summarize.testing.build_tiny_seq2seq defaults"),
         "parameters": params, "model_dims": dims, "articles": len(texts), "articles_per_round": args.per_round, "rounds": args.rounds,
@@ -735,6 +750,7 @@ def bench_size(size: str, texts_for: Callable[[Callable[[str], int]], list[str]]
     if "whole_job" in args.sections:
         articles = job_articles(texts, engine._budget(engine.prompts.summary), count)
         systems_job: dict[str, Callable[[list[Article]], list[Any]]] = {"naive": naive_job(engine, questions)}
+        guard_actions: Counter[str] = Counter()
         knob = hasattr(engine, "answer_context_tokens")
         if knob:
             systems_job["engine_window"] = job_system(summarizer, None)
@@ -743,6 +759,9 @@ def bench_size(size: str, texts_for: Callable[[Callable[[str], int]], list[str]]
             if knob:
                 systems_job["ct2_window"] = job_system(fast, None)
             systems_job["ct2"] = job_system(fast)
+            guarded = copy.copy(fast)  # the same loaded engine, with the guard in repair mode
+            guarded.guard = Guard("repair")
+            systems_job["ct2_guard"] = job_system(guarded, actions=guard_actions)
         lengths = decoded_lengths(engine, ct2_engine, engine.prompts.answer.render(text=articles[0].text, question=questions[0]), "answer")
         timing = time_systems(systems_job, articles, args, calls)
         outputs, timed = timing["outputs"], sorted(timing["outputs"]["naive"])
@@ -766,6 +785,7 @@ def bench_size(size: str, texts_for: Callable[[Callable[[str], int]], list[str]]
             "settings": {"summary": engine.settings["summary"], "answer": engine.settings["answer"],
                          "ct2_answer": ct2_engine.settings["answer"] if ct2_engine else None},
             "systems": figures_of(timing, floors), "calls": dict(calls.log),
+            "guard_actions": dict(guard_actions),
             "parity": job_parity(outputs, timed, prompts_of, len(questions)),
             "digests": {name: {str(i): [_digest(s), [_digest(a) for a in answers]] for i, (s, answers) in sorted(outs.items())}
                         for name, outs in outputs.items()},
@@ -788,6 +808,7 @@ JOB_LABELS = {
     "engine": "3 engine, answers over passages",
     "ct2_window": "4 ct2 int8, answers over whole window",
     "ct2": "5 ct2 int8, answers over passages",
+    "ct2_guard": "6 ct2 int8 + guard (repair)",
 }
 
 
@@ -854,6 +875,11 @@ def print_table(r: dict[str, Any], hw: dict[str, Any], threads: int) -> None:
         for key, f in j["systems"].items():
             print(f"{JOB_LABELS[key]:<40}{f['articles_per_s']:>11.3f}{f['seconds_per_article']:>11.2f}{f['peak_rss_mb']:>13.0f}"
                   f"{f['ratio_vs_naive']:>9.2f}x{f['ratio_to_floor']:>9.2f}x")
+        if "ct2_guard" in j["systems"]:
+            cost = j["systems"]["ct2_guard"]["seconds_per_article"] / j["systems"]["ct2"]["seconds_per_article"]
+            print(f"guard cost: ct2 + guard takes {cost:.2f}x the time of ct2 unguarded; guard actions over all rounds: "
+                  f"{j['guard_actions']} (random weights write gibberish, so nearly every summary fails the checks: "
+                  "the worst case, where each pays for candidates and a repair)")
         for key, f in j["systems"].items():
             print(_floor_line(key, f["floor"], hw))
         for pair, c in j["parity"].items():

@@ -69,6 +69,16 @@ ProfileOpt = Annotated[
              "pegasus-*) gets the bare article text, and the offline reader answers the questions. "
              "auto: decided from the model id and config.")
 ]
+GuardOpt = Annotated[
+    Optional[str], typer.Option("--guard", metavar="off|flag|repair",
+        help="Check each summary (and each 'who denied' answer) against its source before it is written. "
+             "flag: add the violations to its guard object and a warning. repair: try the model's next "
+             "candidates, then the source's own sentences, then the offline summary, until one passes. "
+             "[default: repair for a model, off for the offline engine]")
+]
+GuardCandidatesOpt = Annotated[
+    int, typer.Option("--guard-candidates", min=1, help="Beam alternatives --guard repair tries before repairing sentences.")
+]
 MaxInputOpt = Annotated[
     Optional[int], typer.Option(help="Input window in tokens [default: the model's own, e.g. 512 for T5].")
 ]
@@ -108,16 +118,25 @@ def _use_spacy(name: str | None) -> None:
 def _summarizer(engine: str, model: str | None, revision: str | None, device: str, prompts: Path | None,
                 generation: dict[str, Any], batch_size: int = 8, max_input_tokens: int | None = None,
                 max_words: int | None = None, with_claims: bool = False, backend: str = "auto",
-                cache: Any = None, model_profile: str = "auto") -> Any:
+                cache: Any = None, model_profile: str = "auto", guard: str | None = None, guard_candidates: int = 4) -> Any:
     from summarize.generate import Summarizer
 
     summarizer = Summarizer(engine, model, device, revision=revision, prompts=prompts, generation=generation,
                             batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words,
-                            with_claims=with_claims, backend=backend, cache=cache, model_profile=model_profile)
+                            with_claims=with_claims, backend=backend, cache=cache, model_profile=model_profile,
+                            guard=guard, guard_candidates=guard_candidates)
     for line in [summarizer.notice, *summarizer.engine.warnings]:
         if line:
             _say(f"summarize: {line}")
     return summarizer
+
+
+def _check_guard(guard: str | None, candidates: int) -> None:
+    """A bad --guard is a usage error before anything loads."""
+    from summarize.guard import check_guard_options
+
+    if guard is not None:
+        check_guard_options(guard, candidates)
 
 
 def _check_profile(model_profile: str) -> None:
@@ -157,6 +176,8 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
     model_profile: ProfileOpt = "auto",
+    guard: GuardOpt = None,
+    guard_candidates: GuardCandidatesOpt = 4,
     executor: Annotated[str, typer.Option(help="local (this process), or ray (Ray Data actors; extra 'ray').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option(help="Ray cluster to join (e.g. auto); default: a local Ray.")] = None,
 ) -> None:
@@ -177,6 +198,7 @@ def run(
     if executor not in {"local", "ray"}:
         raise ConfigError(f"--executor {executor!r}: choose local or ray")
     _check_profile(model_profile)
+    _check_guard(guard, guard_candidates)
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
     _use_spacy(spacy_model)
     skip = prepare_output(output, fmt, resume, overwrite)
@@ -187,7 +209,7 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     options = dict(engine=engine, model=model, revision=revision, device=device, prompts=prompts, generation=generation,
                    batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
-                   backend=backend, model_profile=model_profile)
+                   backend=backend, model_profile=model_profile, guard=guard, guard_candidates=guard_candidates)
     if executor == "ray":
         return _run_on_ray(sources, output, fmt, options, question, ray_address, no_cache, cache_dir)
     summarizer = _summarizer(**options, cache=None if no_cache else ResultCache(cache_dir))
@@ -305,6 +327,8 @@ def serve(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     backend: Annotated[str, typer.Option(help="How seq2seq runs: auto (CTranslate2, int8 on CPU, when the model converts; else torch), torch, or ctranslate2.")] = "auto",
     model_profile: ProfileOpt = "auto",
+    guard: GuardOpt = None,
+    guard_candidates: GuardCandidatesOpt = 4,
     max_batch_wait_ms: Annotated[float, typer.Option(min=0, help="A batch closes when no request came for this long (or it is full, or a tenth of the last engine call's time passed).")] = 20.0,
     max_batch_articles: Annotated[Optional[int], typer.Option(min=1, help="Articles per engine call [default: 4 x --batch-size].")] = None,
     max_batch_tokens: Annotated[int, typer.Option(min=1, help="Article tokens per engine call (a longer article goes alone).")] = 16384,
@@ -327,11 +351,13 @@ def serve(
     if max_articles > max_queue:
         raise ConfigError(f"--max-articles {max_articles} is over --max-queue {max_queue}: such a request could never be queued")
     _check_profile(model_profile)
+    _check_guard(guard, guard_candidates)
     generation = parse_generation(gen, num_beams=num_beams, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens)
     _use_spacy(spacy_model)
     summarizer = _summarizer(engine, model, revision, device, prompts, generation, batch_size=batch_size,
                              max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,
-                             backend=backend, cache=None if no_cache else ResultCache(cache_dir), model_profile=model_profile)
+                             backend=backend, cache=None if no_cache else ResultCache(cache_dir), model_profile=model_profile,
+                             guard=guard, guard_candidates=guard_candidates)
     if api_key is None and host not in {"127.0.0.1", "localhost", "::1"}:
         _say(f"summarize: warning: serving on {host} without --api-key: anyone who can reach it can use it")
     settings = ServeSettings(max_batch_wait_ms=max_batch_wait_ms, max_batch_articles=max_batch_articles,
@@ -365,9 +391,11 @@ class _progress:
 
 
 def _register_eval() -> None:
+    from summarize.cli_check import check_command
     from summarize.cli_eval import eval_app
 
     app.add_typer(eval_app, name="eval")
+    app.command(name="check")(check_command)
 
 
 _register_eval()

@@ -18,7 +18,8 @@ from summarize.ingest import article_from_text
 from summarize.prompts import load_prompts
 from summarize.cache import ResultCache, code_fingerprint
 from summarize.offline.reading import Claim, ReadingCache
-from summarize.records import Answer, Article, Result, Summary
+from summarize.guard import DEFAULT_CANDIDATES, Guard, check_guard_options
+from summarize.records import Answer, Article, GuardReport, Result, Summary
 
 ArticleLike = str | Article
 
@@ -38,7 +39,10 @@ class Summarizer:
     ``instruct`` (the model follows the prompts and answers questions) or ``summarizer`` (a
     summary-only model such as bart-large-cnn: it summarizes the bare text and the offline reader
     answers; see :mod:`summarize.engines.profiles`); ``cache`` (a folder or a :class:`ResultCache`)
-    serves results already computed with the same text, questions, engine, model, prompts and settings.
+    serves results already computed with the same text, questions, engine, model, prompts and settings;
+    ``guard`` (``off``, ``flag``, ``repair``; default ``repair`` for a model, ``off`` for the offline
+    engine) checks every summary and "who denied" answer against its source before it is returned
+    (:mod:`summarize.guard`), trying up to ``guard_candidates`` beam alternatives in ``repair``.
 
     The engine and its weights load once, in the constructor; reuse the instance. It is safe to share
     across threads: calls are serialized by an internal lock, since the model runs one batch at a
@@ -62,7 +66,11 @@ class Summarizer:
         backend: str = "auto",
         cache: ResultCache | str | Path | None = None,
         model_profile: str = "auto",
+        guard: str | None = None,
+        guard_candidates: int = DEFAULT_CANDIDATES,
     ) -> None:
+        if guard is not None:
+            check_guard_options(guard, guard_candidates)  # before any weights load
         self.prompts = load_prompts(prompts)
         self.engine: Engine = create_engine(
             engine,
@@ -80,11 +88,16 @@ class Summarizer:
         )
         self.with_claims = with_claims
         self.batch_size = batch_size
+        # The guard: repair for a model's summaries by default; the offline engine writes source
+        # sentences, so it is only guarded when asked.
+        mode = guard or ("off" if self.engine.name == "offline" else "repair")
+        self.guard = Guard(mode, guard_candidates, max_words=max_words) if mode != "off" else None
         self._analyses: ReadingCache = getattr(self.engine, "analyses", None) or ReadingCache()
         self.cache = cache if isinstance(cache, ResultCache) or cache is None else ResultCache(cache)
         self._fingerprint = {
             "engine": self.engine.name, "model": self.engine.model, "prompts": self.engine.prompts_meta(self.prompts),
             "generation": self.engine.generation, "claims": with_claims, "code": code_fingerprint(),
+            "guard": self.guard.settings if self.guard else None,
         }
         self._lock = threading.Lock()
 
@@ -104,14 +117,26 @@ class Summarizer:
 
     def summarize(self, article: ArticleLike) -> Summary:
         """A neutral summary of one article (raw text or :class:`Article`)."""
+        article = _as_article(article)
         with self._lock:
-            return self.engine.summarize([_as_article(article)])[0]
+            summary = self.engine.summarize([article])[0]
+            if self.guard is not None:
+                summary = self.guard.apply(self.engine, [article], [summary], [], [])[0][0]
+            return summary
 
     def answer(self, article: ArticleLike, question: str) -> Answer:
         """One answer, with its evidence sentences, to ``question`` about ``article``."""
         question = check_question(question)
+        pair = (_as_article(article), question)
         with self._lock:
-            return self.engine.answer([(_as_article(article), question)])[0]
+            return self.guarded_answers([pair], self.engine.answer([pair]))[0]
+
+    def guarded_answers(self, pairs: Sequence[tuple[Article, str]], answers: list[Answer]) -> list[Answer]:
+        """``answers`` after the guard (in ``repair``, a "who denied" answer naming a party the
+        source does not show denying is replaced by the offline reader's)."""
+        if self.guard is None:
+            return answers
+        return self.guard.apply(self.engine, [], [], pairs, answers)[1]
 
     def run(
         self,
@@ -161,6 +186,8 @@ class Summarizer:
         result = self._result(article, Summary(value["summary"], value["chunked"], value["engine_warnings"]),
                               [Answer(**a) for a in value["answers"]])
         result.claims = value.get("claims")
+        if value.get("guard") is not None:
+            result.guard = GuardReport.from_dict(value["guard"])
         return result
 
     def _run_window(self, articles: list[Article], questions: list[str] | None) -> Iterator[Result]:
@@ -192,7 +219,15 @@ class Summarizer:
         by_article: dict[int, list[Answer]] = {id(a): [] for a in articles}
         for (article, _), answer in zip(pairs, answers):
             by_article[id(article)].append(answer)
+        reports: list[GuardReport | None] = [None] * len(articles)
+        if self.guard is not None:
+            summaries, answers, reports = self.guard.apply(self.engine, articles, summaries, pairs, answers)
+            by_article = {id(a): [] for a in articles}
+            for (article, _), answer in zip(pairs, answers):
+                by_article[id(article)].append(answer)
         results = [self._result(a, s, by_article[id(a)]) for a, s in zip(articles, summaries)]
+        for result, report in zip(results, reports):
+            result.guard = report
         if self.with_claims:
             for article, result in zip(articles, results):
                 result.claims = [c.to_dict() for c in self._claims_of(article)]
@@ -222,7 +257,7 @@ class Summarizer:
             engine=self.engine.name,
             model=self.engine.model,
             prompts=self.engine.prompts_meta(self.prompts),
-            generation=self.engine.generation,
+            generation={**self.engine.generation, **({"guard": self.guard.settings} if self.guard else {})},
             summary=summary.text if summary else None,
             answers=answers,
             chunked=bool(summary and summary.chunked) or any(a.chunked for a in answers),
@@ -241,6 +276,7 @@ def _cacheable(result: Result) -> dict[str, Any]:
         "engine_warnings": list(summary.warnings),
         "answers": [{**a.to_dict(), "chunked": a.chunked} for a in result.answers],
         "claims": result.claims,
+        "guard": result.guard.to_dict() if result.guard is not None else None,
     }
 
 

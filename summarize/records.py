@@ -104,13 +104,21 @@ class GuardReport:
     """What the guard found in a summary (and its answers) checked against the source, and what it
     did: ``action`` is "kept" (passed as written), "flagged" (written with its violations),
     "candidate N" (the Nth alternative passed), "repaired sentences" (failing sentences replaced by
-    the source's own), "offline summary" (replaced whole), or "none passed" (flag only)."""
+    the source's own), "offline summary" (replaced whole), "answers replaced" (only answers
+    failed; the offline reader's replaced them) or "unchecked" (an article over the reader's length
+    limit: written as it is, not passed). ``violations`` are those of what was written;
+    ``repaired`` those of what the model wrote, when a repair replaced it."""
 
     passed: bool
     violations: list[Violation] = field(default_factory=list)
     action: str = "kept"
     #: Violations of the summary first written, when a repair replaced it.
     repaired: list[Violation] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GuardReport:
+        return cls(passed=data["passed"], violations=[Violation(**v) for v in data.get("violations", [])],
+                   action=data.get("action", "kept"), repaired=[Violation(**v) for v in data.get("repaired", [])])
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"passed": self.passed, "violations": [v.to_dict() for v in self.violations],

@@ -290,7 +290,7 @@ class Batcher:
     def _run_asks(self, jobs: list[Job]) -> list[Answer]:
         pairs = [(job.articles[0], job.question or "") for job in jobs]
         with self.summarizer._lock:
-            answers = self.summarizer.engine.answer(pairs)
+            answers = self.summarizer.guarded_answers(pairs, self.summarizer.engine.answer(pairs))
         self._observe(len(pairs))
         return answers
 

@@ -26,7 +26,7 @@ def fast(tiny_model, tmp_path_factory):
     """A ctranslate2 Summarizer whose conversion cache lives in a temp folder, not in ~/.cache."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUMMARIZE_CACHE", str(tmp_path_factory.mktemp("cache")))
-        yield Summarizer(engine="seq2seq", model=str(tiny_model), device="cpu", backend="ctranslate2", generation=QUICK)
+        yield Summarizer(engine="seq2seq", model=str(tiny_model), device="cpu", backend="ctranslate2", generation=QUICK, guard="off")
 
 
 @pytest.fixture

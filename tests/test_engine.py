@@ -25,8 +25,9 @@ CONTRACT = {
 
 @pytest.fixture(scope="module")
 def summarizer(tiny_model):
-    """This module drives the torch backend itself (``auto`` picks CTranslate2: tests/test_ct2.py)."""
-    return Summarizer(model=str(tiny_model), device="cpu", generation=FAST, batch_size=4, backend="torch")
+    """This module drives the torch backend itself (``auto`` picks CTranslate2: tests/test_ct2.py),
+    unguarded: it tests what the engine writes (the guard: tests/test_guard.py)."""
+    return Summarizer(model=str(tiny_model), device="cpu", generation=FAST, batch_size=4, backend="torch", guard="off")
 
 
 def _article(id: str, sentences: int, seed_text: str) -> Article:

@@ -266,10 +266,38 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
             form = next((f for f in (gold.find(t, party) for t in (denial.mention, denial.speaker, denial.party or "")) if f), None)
             if form:
                 return form
+    if getattr(claim, "denials", ()) and not claim.asserted_by:
+        # A claim only its denial reports: the denier saying it in any words is the denial itself
+        # ("urged people not to rush to call things anti-Semitic").
+        from summarize.check.speakers import same_party
+
+        for said in claims_of(sentence):
+            if any(same_party(said, theirs) for theirs in claim.denials):
+                return said.mention or said.speaker
     if _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
         # "… called the reports 'groundless'": a rebuttal without a denial verb, by a named denier.
         return next((f for f in (gold.find(sentence, p) for p in claim.denied_by) if f), None)
     return None
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _in_quotes(sentence: str, text: str) -> str | None:
+    """"quotation" when ``sentence`` is quoted in ``text`` (it opens a quotation, or one is open
+    before it): someone's own words, not the summary's statement of fact."""
+    plain, whole = sentence.translate(_QUOTE_MARKS), text.translate(_QUOTE_MARKS)
+    at = whole.find(plain)
+    if plain.lstrip().startswith('"') or (at > 0 and whole[:at].count('"') % 2 == 1):
+        return "quotation"
+    return None
+
+
+def verbatim(sentence: str, source: str) -> bool:
+    """Whether ``sentence`` occurs word for word in ``source`` (quotation marks and spacing aside)."""
+    norm = lambda t: " ".join(t.translate(_QUOTE_MARKS).replace('"', " ").split())  # noqa: E731
+    words = norm(sentence)
+    return len(words.split()) >= 4 and words in norm(source)
 
 
 def _reader_attribution(sentence: str, claim: Contested, gold: Gold) -> str | None:
@@ -321,18 +349,20 @@ def check_attribution(output: Output, gold: Gold, source: str) -> CheckResult:
         return CheckResult("attribution", None, None, "no contested claims in the gold file")
     stating, bare, kept, found = 0, [], [], []
     for sentence in sentences_of(output.summary):
+        if gold.from_source and verbatim(sentence, source):
+            continue  # the source's own sentence: it says it this way itself
         for claim in gold.contested:
             if not states_claim(sentence, claim, gold):
                 continue
             stating += 1
-            source = next((gold.find(sentence, p) for p in claim.asserted_by if gold.find(sentence, p)), None)
-            verb = attribution_cue(sentence) or _reader_attribution(sentence, claim, gold)
+            source_party = next((gold.find(sentence, p) for p in claim.asserted_by if gold.find(sentence, p)), None)
+            verb = attribution_cue(sentence) or _reader_attribution(sentence, claim, gold) or _in_quotes(sentence, output.summary)
             denier = has_denial(sentence, claim, gold)
-            if not (source or verb or denier):
+            if not (source_party or verb or denier):
                 bare.append(f"claim stated as fact ({claim.claim}): \"{sentence}\"")
                 found.append(Violation("attribution", sentence, f"states as fact what the source attributes: {claim.claim}"))
             else:
-                how = f"party {source!r}" if source else f"verb {verb!r}" if verb else f"denial by {denier!r}"
+                how = f"party {source_party!r}" if source_party else f"verb {verb!r}" if verb else f"denial by {denier!r}"
                 kept.append(f"attributed by {how}: \"{sentence[:100]}\"")
     score = 1.0 if not stating else (stating - len(bare)) / stating
     detail = f"{stating} sentence(s) state a contested claim, {len(bare)} without attribution"

@@ -11,7 +11,7 @@ check functions of the eval suite run on it:
   as bare fact (``attribution``); a claim is *denied* (``balance``, and ``faithfulness``' inverted
   stances) when another party of the source denies it: the denier is named in the claim ("the White
   House said North Korea delivered arms"; "North Korea denied…") and both speak of the same thing,
-  or their contents share several words (and a good part of the shorter's). A denial also stands for the claim it denies even where
+  or the claim is a charge (an accusation, a report, a condemnation) whose words the denial shares. A denial also stands for the claim it denies even where
   the source gives that claim to nobody ("denied allegations that it sold arms").
 
 A sentence states a claim when it holds most of the claim's words, or is made mostly of them (by
@@ -46,6 +46,8 @@ SOURCE_CHECKS = {
 #: Verbs that carry no claim of their own ("has", "is", "made") and so are no key term.
 _LIGHT_VERBS = frozenset({"be", "have", "do", "make", "get", "go", "take", "come", "give", "put", "seem", "appear", "become"})
 _TERM_POS = frozenset({"NOUN", "PROPN", "VERB", "NUM", "ADJ"})
+#: Stances of a claim another party may deny without being named in it.
+_CHARGES = frozenset({"accuses", "reports", "condemns", "expresses_concern"})
 #: Contents sharing this many content words (and 40% of the shorter's) speak of the same thing.
 _SHARED_WORDS = 3
 _readings = ReadingCache(size=64)
@@ -75,8 +77,8 @@ def source_gold(text: str, *, id: str = "source", max_words: int | None = None) 
     claims = own_claims(reading)
     denials = [c for c in claims if c.stance == "denies"]
     for n, claim in enumerate(claims):
-        if claim.stance == "denies" or not _content_words(claim, reading):
-            continue
+        if claim.stance == "denies" or len(_content_words(claim, reading)) < _SHARED_WORDS:
+            continue  # a denial is its own entry below; "called it 'a disgrace'" is too little to find
         against = [d for d in denials if group_of(d) != group_of(claim) and _disputes(d, claim, reading)]
         contested.append(SourceContested(claim=claim.content, asserted_by=(group_of(claim),),
                                          denied_by=tuple(dict.fromkeys(group_of(d) for d in against)),
@@ -168,4 +170,7 @@ def _disputes(denial: Claim, claim: Claim, reading: Reading) -> bool:
     denied, claimed = _content_words(denial, reading) - party_words, _content_words(claim, reading) - party_words
     shared = denied & claimed
     accused = denial.party is not None and denial.party in _named(claim, reading)
-    return (accused and bool(shared)) or (len(shared) >= _SHARED_WORDS and len(shared) >= 0.4 * min(len(denied), len(claimed)))
+    # By shared words alone only a charge can be what is denied: two parties' assertions on one
+    # subject are as often on the same side ("the Executive insisted…", "he denied…").
+    charge = claim.stance in _CHARGES and len(shared) >= _SHARED_WORDS and len(shared) >= 0.4 * min(len(denied), len(claimed))
+    return (accused and bool(shared)) or charge

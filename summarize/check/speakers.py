@@ -124,6 +124,12 @@ def described_speaker(claim: Claim, text: str) -> bool:
     return _described(claim, _readings.get(text))
 
 
+def _verbatim(sentence: str, source: str) -> bool:
+    from summarize.check.checks import verbatim
+
+    return verbatim(sentence, source)
+
+
 def claims_of(text: str) -> list[Claim]:
     """The claims the offline reader finds in ``text`` (cached)."""
     return _readings.get(text).claims if text.strip() else []
@@ -235,8 +241,8 @@ def speaker_problems(output: str, source: str, gold=None) -> tuple[list[SpeakerP
         if claim.mention.lower() in _PRONOUNS and claim.party is None:
             continue  # "he said" with nobody named in the output: nothing to compare
         words = _content(claim, ours_reading, own=True)
-        if not words:
-            continue
+        if not words or _verbatim(claim.sentence, source):
+            continue  # nothing to compare, or the source's own sentence, attribution and all
         if gold is None and _described(claim, ours_reading) and not any(same_party(claim, c) for c, _ in theirs):
             continue  # a description the source never uses ("the firms"): who it is cannot be told
         checked += 1

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from summarize.check.checks import CheckResult, Output, attribution_cue, lemmas, sentences_of
+from summarize.check.checks import CheckResult, Output, attribution_cue, verbatim, lemmas, sentences_of
 from summarize.check.gold import Gold
 from summarize.clean import is_boilerplate
 from summarize.records import Violation
@@ -43,7 +43,7 @@ def check_neutrality(output: Output, gold: Gold, source: str) -> CheckResult:
     source_sentences = sentences_of(source)
     source_terms = [lemmas(s) for s in source_sentences]
     for sentence in summary_sentences:
-        if _HEDGES.search(sentence) or attribution_cue(sentence):
+        if _HEDGES.search(sentence) or attribution_cue(sentence) or verbatim(sentence, source):
             continue
         words = lemmas(sentence)
         if len(words) < 4:

@@ -246,6 +246,25 @@ class CTranslate2Engine(Seq2SeqEngine):
         bos = forced["forced_bos_token_id"]
         return options, ([self.tokenizer.convert_ids_to_tokens(bos)] if bos is not None else None)
 
+    def _candidates(self, prompts: list[str], settings: dict[str, Any], n: int) -> list[list[str]]:
+        """``n`` hypotheses per prompt (beam search of at least ``n``), best first."""
+        if not prompts:
+            return []
+        beams = {k: v for k, v in settings.items() if k not in {"num_return_sequences", "early_stopping"}}
+        options, prefix = self._translate_options(beams)
+        options["num_hypotheses"] = n
+        encoded = self.tokenizer(prompts, truncation=True, max_length=self.window)["input_ids"]
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        results: list[list[str]] = [[] for _ in prompts]
+        for batch in self._batches([len(t) * n for t in tokens]):
+            found = self.translator.translate_batch(
+                [tokens[i] for i in batch], target_prefix=[prefix] * len(batch) if prefix else None,
+                max_input_length=0, **options)
+            for i, result in zip(batch, found):
+                ids = [self.tokenizer.convert_tokens_to_ids(h) for h in result.hypotheses]
+                results[i] = [" ".join(t.split()) for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
+        return results
+
     def _generate(self, prompts: list[str], settings: dict[str, Any], groups: Sequence[Hashable] | None = None) -> list[str]:
         """Generate for every prompt in token-budget batches, all queued at once so that every
         worker is busy; outputs come back in input order."""

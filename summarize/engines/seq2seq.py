@@ -195,6 +195,39 @@ class Seq2SeqEngine(Engine):
         partial = self._run_jobs(self._summary_prompt, pieces, self.settings["summary"])
         return self._summaries(pieces, lengths, partial)
 
+    def summary_candidates(self, articles: list[Article], n: int) -> list[list[str]]:
+        """Up to ``n`` alternative summaries per article, best first (the top ``n`` beams), for the
+        guard to choose from; an article over the input window (summarized in chunks) gets none."""
+        pieces, _ = self._summary_pieces(articles)
+        whole = [i for i, chunks in enumerate(pieces) if len(chunks) == 1]
+        settings = dict(self.settings["summary"])
+        settings.update(num_beams=max(n, settings.get("num_beams", 1)), num_return_sequences=n, do_sample=False)
+        settings.setdefault("early_stopping", True)
+        found = self._candidates([self._summary_prompt.render(text=pieces[i][0]) for i in whole], settings, n)
+        out: list[list[str]] = [[] for _ in articles]
+        for i, options in zip(whole, found):
+            out[i] = list(dict.fromkeys(o for o in options if o.strip()))
+        return out
+
+    def _candidates(self, prompts: list[str], settings: dict[str, Any], n: int) -> list[list[str]]:
+        """``n`` outputs per prompt (``settings`` ask for ``num_return_sequences=n``), best first."""
+        if not prompts:
+            return []
+        import torch
+
+        encoded = self.tokenizer(prompts, truncation=True, max_length=self.window)["input_ids"]
+        results: list[list[str]] = [[] for _ in prompts]
+        fits = lambda count, longest: count * n <= max(self.batch_size, n)  # noqa: E731
+        for batch in plan_batches([len(ids) for ids in encoded], fits):
+            padded = self.tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
+            padded = {name: tensor.to(self.loaded.device) for name, tensor in padded.items()}
+            with torch.inference_mode():
+                generated = self.loaded.model.generate(**padded, **settings)
+            texts = [" ".join(t.split()) for t in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
+            for j, i in enumerate(batch):
+                results[i] = texts[j * n : (j + 1) * n]
+        return results
+
     def _summary_pieces(self, articles: list[Article]) -> tuple[list[list[str]], list[int]]:
         """Each article's text as one piece, or its window-sized chunks; and its token count."""
         budget = self._budget(self._summary_prompt)

@@ -155,6 +155,11 @@ class Summarizer:
         order, core = self.select()
         return self._compose(order, core)
 
+    def sentence(self, index: int) -> str:
+        """Unit ``index`` on its own, as a summary would write it: whole, its speaker named."""
+        unit = self.reading.units[index]
+        return self._assemble({index: (unit.start, unit.end)})
+
     def _compose(self, order: list[int], core: set[int], contiguous: bool = False) -> Drafted:
         """Fit units into the word budget in priority order, each as written or shorter; print them
         in article order. Only a core unit may squeeze those already in."""
