@@ -1,8 +1,13 @@
 """``summarize eval``: score the summarizer (or any system's predictions) against the gold suite,
 write the run folder, gate on thresholds; ``summarize eval compare OLD NEW`` diffs two runs.
 
+Every article's report also shows the guard's verdict on its output (:mod:`summarize.guard`): what
+the engine's guard found and did, or, for outputs no guard saw, the source-only checks run after the
+fact. ``--guard-compare`` runs a model with the guard off and on and reports what the guard saved.
+
 Exit codes: 0 all aggregates at or above their thresholds; 1 an aggregate below its threshold (or a
-regression with --fail-on-regression); 2 a bad suite, gold or predictions file (nothing written).
+regression with --fail-on-regression); 2 a bad suite, gold or predictions file, or a bad option
+(nothing written).
 """
 
 from __future__ import annotations
@@ -37,41 +42,81 @@ def evaluate(
     device: Annotated[str, typer.Option(help="Device for seq2seq: auto, cpu, cuda[:N], mps.")] = "auto",
     baseline: Annotated[bool, typer.Option(help="When a model is evaluated, also score the offline engine as the baseline column.")] = True,
     data: Annotated[Optional[Path], typer.Option("--data", envvar="SUMMARIZE_DATA", help="Folder holding the datasets that gold `source` entries name [default: the suite's `data:` folder].")] = None,
+    gen: Annotated[Optional[list[str]], typer.Option("--gen", metavar="KEY=VALUE", help="Generation setting for a model, repeatable, as in `summarize run`: num_beams=2, summary.max_new_tokens=64.")] = None,
+    guard: Annotated[Optional[str], typer.Option("--guard", metavar="off|flag|repair", help="The engine's guard: off, flag (record violations) or repair (replace failing summaries and answers) [default: repair for a model, off for the offline engine]. Outputs no guard saw are checked after the fact, so every article shows its violations.")] = None,
+    guard_compare: Annotated[bool, typer.Option("--guard-compare", help="Run the model twice, guard off and --guard (default repair), and report what the guard saved: the gold checks that fail without it and pass with it. Needs a model engine.")] = False,
+    guard_candidates: Annotated[int, typer.Option("--guard-candidates", min=1, metavar="N", help="Beam alternatives --guard repair tries before repairing sentences.")] = 4,
 ) -> None:
     """Run the eval suite and write report.json, report.md and report.html to a new run folder.
 
     With --predictions, score outputs another system produced; suite articles they lack are listed
     as not scored. Gold files that name a dataset record (`source`) read its text from the data
-    folder: --data, else $SUMMARIZE_DATA, else the suite's `data:`. Exit codes: 0 all aggregates
-    pass their thresholds, 1 one falls below (or a compare regression), 2 bad suite, gold or
-    predictions file, or a dataset not found.
+    folder: --data, else $SUMMARIZE_DATA, else the suite's `data:`.
+
+    Each article shows its guard verdict beside the gold checks: the violations the source-only
+    checks found and the action taken. --guard sets the engine's guard; outputs no guard saw
+    (guard off, the offline engine, --predictions) are checked after the fact (action "checked").
+    --guard-compare scores a model with the guard off and on, and shows what the guard saved.
+
+    Exit codes: 0 all aggregates pass their thresholds, 1 one falls below (or a compare
+    regression), 2 bad suite, gold or predictions file, a dataset not found, or a bad option.
     """
     if ctx.invoked_subcommand is not None:
         return
-    one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline, data)
+    one_line_errors(_evaluate)(suite, engine, model, output, predictions, device, baseline, data,
+                               gen=gen, guard=guard, guard_compare=guard_compare, guard_candidates=guard_candidates)
 
 
 def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: Path | None,
-              predictions: Path | None, device: str, with_baseline: bool, data: Path | None = None) -> None:
-    from summarize.check.suite import generate_outputs, load_predictions, load_suite, run_metadata, score
+              predictions: Path | None, device: str, with_baseline: bool, data: Path | None = None, *,
+              gen: list[str] | None = None, guard: str | None = None, guard_compare: bool = False,
+              guard_candidates: int = 4) -> None:
+    from summarize.check.suite import (
+        check_outputs, compare_guard, generate_outputs, guard_summary, load_predictions, load_suite, run_metadata, score,
+    )
+    from summarize.guard import check_guard_options
     from summarize.report import summary_lines, write_reports
 
+    if guard is not None:
+        check_guard_options(guard, guard_candidates)
+    if predictions is not None and (guard is not None or guard_compare):
+        raise ConfigError("--guard and --guard-compare run an engine; --predictions outputs are checked as they are (flag mode)")
+    if guard_compare and guard == "off":
+        raise ConfigError("--guard-compare compares the guard off with --guard flag or repair; drop --guard off")
     suite = load_suite(suite_path, data)
+    if predictions is None:
+        engine = engine or suite.engine
+        if guard_compare and engine == "offline":
+            raise ConfigError("--guard-compare needs a model (--engine seq2seq or auto): the offline engine is not guarded")
     folder = output or Path("runs") / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
     if folder.exists() and any(folder.iterdir()):
         raise ConfigError(f"{folder}: run folder exists and is not empty; pass a new --output")
+    unguarded: dict[str, Any] | None = None
     if predictions is not None:
         outputs = load_predictions(predictions, suite)
-        meta: dict[str, Any] = {"engine": "predictions", "model": None, "prompts": {}}
+        meta: dict[str, Any] = {"engine": "predictions", "model": None, "prompts": {}, "guard": None, "guards": {}}
     else:
-        engine = engine or suite.engine
-        options = {"model": model, "device": device} if engine != "offline" else {}
+        assert engine is not None
+        options: dict[str, Any] = {"guard": guard, "guard_candidates": guard_candidates}
+        if engine != "offline":
+            from summarize.cli import parse_generation  # loaded already: the eval command hangs off its app
+
+            options.update(model=model, device=device, generation=parse_generation(gen))
+        if guard_compare:
+            off_outputs, off_meta = generate_outputs(suite, engine, **{**options, "guard": "off"})
+            if off_meta.get("engine") == "offline":
+                raise ConfigError(f"--guard-compare needs a model: the offline engine is not guarded ({off_meta.get('notice') or 'no model loaded'})")
+            unguarded = score(suite, off_outputs, check_outputs(suite, off_outputs))
+            unguarded.pop("dataset")
         outputs, meta = generate_outputs(suite, engine, **options)
         if meta.get("notice"):
             say(f"summarize: {meta['notice']}")
-    scored = score(suite, outputs)
+    scored = score(suite, outputs, check_outputs(suite, outputs, meta.get("guards")))
     scored.pop("dataset")
-    report: dict[str, Any] = {"run": run_metadata(suite, meta, predictions), **scored, "baseline": None}
+    report: dict[str, Any] = {"run": run_metadata(suite, meta, predictions), **scored, "baseline": None,
+                              "guard": guard_summary(scored["articles"], meta.get("guard"))}
+    if unguarded is not None:
+        report["guard"]["compare"] = compare_guard(unguarded, scored, meta["guard"])
     if with_baseline and meta.get("engine") not in {"offline"}:
         base_outputs, _ = generate_outputs(suite, "offline")
         base = score(suite, base_outputs)

@@ -2,6 +2,8 @@
 
 The HTML page is self-contained (inline CSS and SVG, no scripts, fonts or links to fetch), so it reads
 the same offline, attached to a ticket or years later; every status is a ✓/✗ glyph as well as a colour.
+Beside the gold checks, each article shows its guard verdict (violations the source-only checks found,
+action taken); a run with ``--guard-compare`` adds a "without guard" column and what the guard saved.
 ``write_reports`` never leaves a half-written run folder: all three files are rendered, then written to
 a temporary sibling folder, and only then renamed into place.
 """
@@ -105,9 +107,111 @@ def _run_facts(report: dict[str, Any]) -> list[tuple[str, str]]:
     prompts = run.get("prompts") or {}
     if prompts:
         facts.append(("prompts", ", ".join(f"{name} {str((p or {}).get('sha256') or '?')[:12]}" for name, p in prompts.items())))
+    if report.get("guard"):
+        facts.append(("guard", _guard_mode(report)))
     if report.get("baseline"):
         facts.append(("baseline", f"{report['baseline'].get('engine') or '?'} engine"))
     return facts
+
+
+# --- guard pieces ----------------------------------------------------------------------------------
+
+
+def _guard_compare(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The with/without comparison of a ``--guard-compare`` run, else None."""
+    return (report.get("guard") or {}).get("compare") or None
+
+
+def _without_aggregates(report: dict[str, Any]) -> dict[str, Any] | None:
+    compare = _guard_compare(report)
+    return ((compare.get("without") or {}).get("aggregates") or {}) if compare else None
+
+
+def _without_articles(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    compare = _guard_compare(report)
+    return {a.get("id"): a for a in ((compare or {}).get("without") or {}).get("articles") or []}
+
+
+def _changes(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c.get("id"): c for c in (_guard_compare(report) or {}).get("articles") or []}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _guard_mode(report: dict[str, Any]) -> str:
+    """The run's guard in words: its mode, or who checked the outputs when no guard ran."""
+    guard = report.get("guard") or {}
+    mode = guard.get("mode")
+    if mode in {"flag", "repair"}:
+        return mode + (", compared with the guard off" if guard.get("compare") else "")
+    return ("off" if mode == "off" else "none (predictions)") + ", outputs checked after the fact in flag mode"
+
+
+def _counts(counts: dict[str, int] | None) -> str:
+    return ", ".join(f"{name} ({count})" for name, count in (counts or {}).items()) or "none"
+
+
+def _guard_overview(report: dict[str, Any]) -> str:
+    """One sentence: articles flagged and passing, actions taken, violations found by check."""
+    guard = report.get("guard") or {}
+    total = guard.get("articles") or 0
+    return (f"{guard.get('flagged', 0)} of {_plural(total, 'article')} flagged, {guard.get('passed', 0)} of {total} pass as written; "
+            f"actions: {_counts(guard.get('actions'))}; violations found: {_counts(guard.get('violations'))}.")
+
+
+def _guard_cell(guard: dict[str, Any] | None) -> str:
+    """A guard object in a few words: verdict, action and, after a repair, what was repaired."""
+    if not guard:
+        return "—"
+    found = len(guard.get("violations") or [])
+    verdict = "passed" if guard.get("passed") else _plural(found, "violation")
+    repaired = len(guard.get("repaired") or [])
+    return f"{_glyph(guard.get('passed'))} {verdict} · {guard.get('action') or '?'}" + (f" ({repaired} repaired)" if repaired else "")
+
+
+def _found_checks(guard: dict[str, Any] | None) -> str:
+    """The source-only checks that found something, before any repair."""
+    found = (guard or {}).get("repaired") or (guard or {}).get("violations") or []
+    return ", ".join(dict.fromkeys(v.get("check") or "?" for v in found)) or "—"
+
+
+def _gold_tally(article: dict[str, Any] | None) -> tuple[int, int]:
+    checks = [c for c in (article or {}).get("checks") or [] if c.get("passed") is not None]
+    return sum(1 for c in checks if c.get("passed")), len(checks)
+
+
+def _tally_text(article: dict[str, Any] | None) -> str:
+    if article is None:
+        return "—"
+    ok, applied = _gold_tally(article)
+    return f"{_glyph(ok == applied if applied else None)} {ok}/{applied}"
+
+
+def _names(names: list[str] | None, not_applicable: list[str] | None = None) -> str:
+    """Check names; those in ``not_applicable`` marked "(n/a)" (saved: they no longer apply)."""
+    return ", ".join(n + (" (n/a)" if n in (not_applicable or []) else "") for n in names or []) or "—"
+
+
+def _delta(new: float | None, old: float | None) -> str:
+    if new is None or old is None:
+        return "—"
+    points = round((new - old) * 100, 1)
+    return "±0" if points == 0 else f"{points:+.1f}".rstrip("0").rstrip(".") + " pts"
+
+
+_SAVED = ("Saved", "failed without the guard, pass with it (or no longer apply: n/a)")
+_WORSE = ("Worse", "fail with the guard, not without it")
+
+
+def _saved_sentence(compare: dict[str, Any]) -> str:
+    checks = compare.get("checks_passed") or {}
+    without, with_guard = checks.get("without") or {}, checks.get("with") or {}
+    return (f"The same model with the guard off and with --guard {compare.get('guard') or '?'}: "
+            f"{with_guard.get('passed', 0)} of {with_guard.get('applied', 0)} gold checks pass with the guard, "
+            f"{without.get('passed', 0)} of {without.get('applied', 0)} without; "
+            f"{_plural(compare.get('saved') or 0, 'check')} saved, {compare.get('worse') or 0} worse.")
 
 
 # --- terminal --------------------------------------------------------------------------------------
@@ -124,15 +228,28 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
              f"{_status(report.get('passed'))}"]
     aggregates = report.get("aggregates") or {}
     baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    without = _without_aggregates(report)
     header = f"  {'check':<13} {'pass rate':>9} {'mean':>6} {'threshold':>9}  status"
-    lines.append(header + ("  baseline" if baseline is not None else ""))
+    lines.append(header + ("  no guard" if without is not None else "") + ("  baseline" if baseline is not None else ""))
     for name in _check_names(report):
         agg = aggregates.get(name) or {}
         line = (f"  {name:<13} {_pct(agg.get('pass_rate')):>9} {_num(agg.get('mean_score')):>6} "
                 f"{_num(agg.get('threshold')):>9}  {_status(agg.get('passed')):<6}")
+        if without is not None:
+            line += f"  {_pct((without.get(name) or {}).get('pass_rate')):>8}"
         if baseline is not None:
             line += f"  {_pct((baseline.get(name) or {}).get('pass_rate')):>8}"
         lines.append(line.rstrip())
+    guard = report.get("guard")
+    if guard:
+        mode = guard.get("mode") if guard.get("mode") in {"flag", "repair"} else f"{guard.get('mode') or 'none'}, checked after"
+        lines.append(f"guard ({mode}): {guard.get('flagged', 0)}/{guard.get('articles', 0)} articles flagged; "
+                     f"{_counts(guard.get('actions'))}")
+        compare = _guard_compare(report)
+        if compare:
+            checks = compare.get("checks_passed") or {}
+            lines.append(f"guard saved {_plural(compare.get('saved') or 0, 'gold check')}, {compare.get('worse') or 0} worse "
+                         f"(passed {(checks.get('without') or {}).get('passed', 0)} without, {(checks.get('with') or {}).get('passed', 0)} with)")
     not_scored = report.get("not_scored") or []
     if not_scored:
         lines.append(f"not scored ({len(not_scored)}): " + ", ".join(map(str, not_scored)))
@@ -157,37 +274,52 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> list[str]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    """The report in Markdown: run metadata, aggregates table, then one section per article."""
+    """The report in Markdown: run metadata, aggregates table, the guard (and what it saved), then
+    one section per article."""
     lines = [f"# Eval report: {_glyph(report.get('passed'))} {_status(report.get('passed'))}", ""]
     lines += [f"- **{label}**: {_md(text)}" for label, text in _run_facts(report)] + ["", "## Aggregates", ""]
     aggregates = report.get("aggregates") or {}
     baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
-    header = ["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Baseline pass rate"] if baseline is not None else [])
+    without = _without_aggregates(report)
+    header = (["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Without guard"] if without is not None else [])
+              + (["Baseline pass rate"] if baseline is not None else []))
     rows = []
     for name in _check_names(report):
         agg = aggregates.get(name) or {}
         row = [name, _pct(agg.get("pass_rate")), _num(agg.get("mean_score")), _num(agg.get("threshold")),
                f"{_glyph(agg.get('passed'))} {_status(agg.get('passed'))}"]
+        row += [_pct((without.get(name) or {}).get("pass_rate"))] if without is not None else []
         rows.append(row + ([_pct((baseline.get(name) or {}).get("pass_rate"))] if baseline is not None else []))
     lines += _md_table(header, rows)
     not_scored = report.get("not_scored") or []
     if not_scored:
         lines += [f"**Not scored** ({len(not_scored)}): " + ", ".join(f"`{i}`" for i in not_scored), ""]
+    if report.get("guard"):
+        lines += _md_guard(report)
     base_articles = _baseline_articles(report)
+    unguarded = _without_articles(report)
+    changes = _changes(report)
     for article in report.get("articles") or []:
         title = f" — {_md(article['title'])}" if article.get("title") else ""
         lines += [f"## {_md(article.get('id'))}{title}", ""]
         lines += ["> " + escape(line, quote=False) for line in (article.get("summary") or "(no summary)").splitlines()] + [""]
         base = {c.get("name"): c for c in (base_articles.get(article.get("id")) or {}).get("checks") or []}
-        header = ["Check", "Result", "Score", "Detail"] + (["Baseline"] if base else [])
+        old = unguarded.get(article.get("id"))
+        before = {c.get("name"): c for c in (old or {}).get("checks") or []}
+        header = ["Check", "Result", "Score", "Detail"] + (["Without guard"] if old is not None else []) + (["Baseline"] if base else [])
         rows = []
         for check in _ordered(article.get("checks") or []):
             row = [check.get("name"), f"{_glyph(check.get('passed'))} {_status(check.get('passed'))}", _num(check.get("score")),
                    check.get("detail") or ""]
-            other = base.get(check.get("name"))
-            rows.append(row + ([f"{_glyph(other.get('passed'))} {_num(other.get('score'))}" if other else "—"] if base else []))
+            for others, shown in ((before, old is not None), (base, bool(base))):
+                if shown:
+                    other = others.get(check.get("name"))
+                    row.append(f"{_glyph(other.get('passed'))} {_num(other.get('score'))}" if other else "—")
+            rows.append(row)
         if rows:
             lines += _md_table(header, rows)
+        if "guard" in article:
+            lines += _md_article_guard(article, old, changes.get(article.get("id")))
         facts = article.get("facts") or []
         if facts:
             lines += ["Facts:", ""] + [f"- {_glyph(f.get('present'))} `{f.get('id')}` ({f.get('level') or '?'})" for f in facts] + [""]
@@ -198,6 +330,51 @@ def render_markdown(report: dict[str, Any]) -> str:
                  " / ".join(q["expected"]) if q.get("expected") else "—", q.get("em", "—"), _num(q.get("f1")),
                  f"{_glyph(q.get('passed'))} {_status(q.get('passed'))}"] for q in qa])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_guard(report: dict[str, Any]) -> list[str]:
+    """The "Guard" section (every article's verdict beside its gold checks) and, for a compared run,
+    "What the guard saved"."""
+    compare = _guard_compare(report)
+    unguarded, changes = _without_articles(report), _changes(report)
+    lines = ["## Guard", "", f"Source-only checks of each output against its article (guard: {_md(_guard_mode(report))}): "
+             + _md(_guard_overview(report)), ""]
+    header = ["Article", "Gold checks", "Guard", "Found"] + (["Without guard", "Saved", "Worse"] if compare else [])
+    rows = []
+    for article in report.get("articles") or []:
+        row = [f"`{article.get('id')}`", _tally_text(article), _guard_cell(article.get("guard")), _found_checks(article.get("guard"))]
+        if compare:
+            change = changes.get(article.get("id")) or {}
+            row += [_tally_text(unguarded.get(article.get("id"))), _names(change.get("saved"), change.get("saved_not_applicable")),
+                    _names(change.get("worse"))]
+        rows.append(row)
+    lines += _md_table(header, rows)
+    if compare:
+        lines += ["## What the guard saved", "", _md(_saved_sentence(compare)), ""]
+        lines += _md_table(["Check", "Without guard", f"With guard ({compare.get('guard') or '?'})", "Change"], [
+            [name, _pct(rates.get("without")), _pct(rates.get("with")), _delta(rates.get("with"), rates.get("without"))]
+            for name, rates in (compare.get("pass_rates") or {}).items()])
+        for key, label in (("saved", _SAVED), ("worse", _WORSE)):
+            listed = [c for c in compare.get("articles") or [] if c.get(key)]
+            lines += [f"**{label[0]}**: {label[1]}:", ""]
+            lines += [f"- `{c.get('id')}` ({c.get('action') or '?'}): {_md(_names(c[key], c.get('saved_not_applicable')))}"
+                      for c in listed] or ["- none"]
+            lines.append("")
+    return lines
+
+
+def _md_article_guard(article: dict[str, Any], old: dict[str, Any] | None, change: dict[str, Any] | None) -> list[str]:
+    guard = article.get("guard")
+    lines = [f"Guard: {_md(_guard_cell(guard))}", ""]
+    for key, label in (("violations", "Violations"), ("repaired", "Repaired (the model's own output)")):
+        found = (guard or {}).get(key) or []
+        if found:
+            lines += [f"{label}:", ""] + _md_table(["Guard check", "Sentence", "Detail"], [
+                [v.get("check") or "?", v.get("sentence") or "(the whole output)", v.get("detail") or ""] for v in found])
+    if old is not None and (change or {}).get("summary_changed"):
+        lines += ["Without the guard:", ""]
+        lines += ["> " + escape(line, quote=False) for line in (old.get("summary") or "(no summary)").splitlines()] + [""]
+    return lines
 
 
 # --- HTML ------------------------------------------------------------------------------------------
@@ -241,6 +418,9 @@ table.checks th:nth-child(1){width:120px}table.checks th:nth-child(2){width:96px
 table.checks th:nth-child(5){width:90px}
 .level{display:inline-block;font-size:11px;padding:0 6px;border:1px solid var(--line);border-radius:4px;color:var(--muted)}
 nav ol{margin:4px 0;padding-left:22px}nav a{color:inherit}
+p.verdict{margin:4px 0 8px;font-weight:600}p.lede{margin:4px 0 10px}
+table.guard td:nth-child(1){white-space:nowrap}table.violations th:nth-child(1){width:120px}
+.summary.unguarded{border-left-color:var(--base)}
 footer{margin-top:48px;font-size:12px;color:var(--muted)}
 @media print{main{max-width:none;padding:0}section.article{break-inside:avoid-page}}
 """
@@ -312,35 +492,103 @@ def _chart(report: dict[str, Any], names: list[str]) -> str:
 def _aggregates_table(report: dict[str, Any], names: list[str]) -> str:
     aggregates = report.get("aggregates") or {}
     baseline = (report.get("baseline") or {}).get("aggregates") if report.get("baseline") else None
+    without = _without_aggregates(report)
     rows = []
     for name in names:
         agg = aggregates.get(name) or {}
         cells = (f"<td>{_h(name)}</td><td class=num>{_pct(agg.get('pass_rate'))}</td><td class=num>{_num(agg.get('mean_score'))}</td>"
                  f"<td class=num>{_num(agg.get('threshold'))}</td>{_status_cell(agg.get('passed'))}")
+        if without is not None:
+            cells += f"<td class=num>{_pct((without.get(name) or {}).get('pass_rate'))}</td>"
         if baseline is not None:
             cells += f"<td class=num>{_pct((baseline.get(name) or {}).get('pass_rate'))}</td>"
         rows.append(f"<tr>{cells}</tr>")
-    header = ["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Baseline pass rate"] if baseline is not None else [])
-    return _html_table(header, rows, frozenset({1, 2, 3, 5}))
+    header = (["Check", "Pass rate", "Mean score", "Threshold", "Status"] + (["Without guard"] if without is not None else [])
+              + (["Baseline pass rate"] if baseline is not None else []))
+    return _html_table(header, rows, frozenset(range(1, len(header))) - {4})
 
 
-def _article_html(index: int, article: dict[str, Any], base: dict[str, Any] | None) -> str:
+def _guard_html(report: dict[str, Any]) -> str:
+    """The "Guard" section: every article's verdict beside its gold checks; for a compared run,
+    "What the guard saved" (pass rates with and without, and the checks each article gained or lost)."""
+    compare = _guard_compare(report)
+    unguarded, changes = _without_articles(report), _changes(report)
+    rows = []
+    for i, article in enumerate(report.get("articles") or [], 1):
+        guard = article.get("guard")
+        ok, applied = _gold_tally(article)
+        cells = (f'<td><a href="#article-{i}"><code>{_h(article.get("id"))}</code></a></td>'
+                 f'<td class="num {_cls(ok == applied if applied else None)}">{_h(_tally_text(article))}</td>'
+                 f'<td class="status {_cls(guard.get("passed") if guard else None)}">{_h(_guard_cell(guard))}</td>'
+                 f"<td>{_h(_found_checks(guard))}</td>")
+        if compare:
+            change = changes.get(article.get("id")) or {}
+            old = unguarded.get(article.get("id"))
+            old_ok, old_applied = _gold_tally(old)
+            cells += (f'<td class="num {_cls(old_ok == old_applied if old and old_applied else None)}">{_h(_tally_text(old))}</td>'
+                      f'<td class="{"pass" if change.get("saved") else "none"}">{_h(_names(change.get("saved"), change.get("saved_not_applicable")))}</td>'
+                      f'<td class="{"fail" if change.get("worse") else "none"}">{_h(_names(change.get("worse")))}</td>')
+        rows.append(f"<tr>{cells}</tr>")
+    header = ["Article", "Gold checks", "Guard", "Found"] + (["Without guard", "Saved", "Worse"] if compare else [])
+    out = [f'<h2 id="guard">Guard</h2><p class="lede">Source-only checks of each output against its article '
+           f'(guard: {_h(_guard_mode(report))}): {_h(_guard_overview(report))}</p>'
+           + _html_table(header, rows, frozenset({1, 4}) if compare else frozenset({1}), "guard")]
+    if compare:
+        rates = "".join(f"<tr><td>{_h(name)}</td><td class=num>{_pct(r.get('without'))}</td><td class=num>{_pct(r.get('with'))}</td>"
+                        f"<td class=num>{_h(_delta(r.get('with'), r.get('without')))}</td></tr>"
+                        for name, r in (compare.get("pass_rates") or {}).items())
+        out.append(f'<h2 id="guard-saved">What the guard saved</h2><p class="lede">{_h(_saved_sentence(compare))}</p>'
+                   + _html_table(["Check", "Without guard", f"With guard ({compare.get('guard') or '?'})", "Change"], [rates],
+                                 frozenset({1, 2, 3})))
+        for key, label, cls in (("saved", _SAVED, "pass"), ("worse", _WORSE, "fail")):
+            listed = [c for c in compare.get("articles") or [] if c.get(key)]
+            items = "".join(f'<li><code>{_h(c.get("id"))}</code> <span class="muted">({_h(c.get("action") or "?")})</span>: '
+                            f'<span class="{cls}">{_h(_names(c[key], c.get("saved_not_applicable")))}</span></li>' for c in listed)
+            out.append(f'<h3>{_h(label[0])} ({len(listed)})</h3><p class="muted">{_h(label[1])}</p>'
+                       + (f"<ul>{items}</ul>" if items else ""))
+    return "".join(out)
+
+
+def _article_guard_html(article: dict[str, Any], old: dict[str, Any] | None, change: dict[str, Any] | None) -> str:
+    guard = article.get("guard")
+    out = [f'<h3>Guard</h3><p class="verdict {_cls(guard.get("passed") if guard else None)}">{_h(_guard_cell(guard))}</p>']
+    for key, label in (("violations", "Violations"), ("repaired", "Repaired: the model's own output")):
+        found = (guard or {}).get(key) or []
+        if found:
+            rows = [f"<tr><td>{_h(v.get('check') or '?')}</td><td class=detail>{_h(v.get('sentence') or '(the whole output)')}</td>"
+                    f"<td class=detail>{_h(v.get('detail') or '')}</td></tr>" for v in found]
+            out.append(f'<p class="muted">{_h(label)}</p>' + _html_table(["Guard check", "Sentence", "Detail"], rows, cls="violations"))
+    if old is not None and (change or {}).get("summary_changed"):
+        summary = old.get("summary")
+        out.append('<p class="muted">Without the guard</p>'
+                   + (f'<div class="summary unguarded">{_h(summary)}</div>' if summary else '<p class="muted">(no summary)</p>'))
+    return "".join(out)
+
+
+def _article_html(index: int, article: dict[str, Any], base: dict[str, Any] | None,
+                  old: dict[str, Any] | None = None, change: dict[str, Any] | None = None) -> str:
     title = f' <span class="title">— {_h(article["title"])}</span>' if article.get("title") else ""
     out = [f'<section class="article" id="article-{index}"><h2><code>{_h(article.get("id"))}</code>{title}</h2>']
     summary = article.get("summary")
     out.append(f'<div class="summary">{_h(summary)}</div>' if summary else '<p class="muted">(no summary)</p>')
     base_checks = {c.get("name"): c for c in (base or {}).get("checks") or []}
+    before = {c.get("name"): c for c in (old or {}).get("checks") or []}
+    columns = [(before, "Without guard")] if old is not None else []
+    columns += [(base_checks, "Baseline")] if base_checks else []
     rows = []
     for check in _ordered(article.get("checks") or []):
         cells = (f"<td>{_h(check.get('name'))}</td>{_status_cell(check.get('passed'))}<td class=num>{_num(check.get('score'))}</td>"
                  f"<td class=detail>{_h(check.get('detail') or '')}</td>")
-        if base_checks:
-            other = base_checks.get(check.get("name"))
+        for others, _ in columns:
+            other = others.get(check.get("name"))
             cells += (f'<td class="num {_cls(other.get("passed"))}">{_glyph(other.get("passed"))} {_num(other.get("score"))}</td>'
                       if other else "<td class=num>—</td>")
         rows.append(f"<tr>{cells}</tr>")
     if rows:
-        out.append("<h3>Checks</h3>" + _html_table(["Check", "Result", "Score", "Detail"] + (["Baseline"] if base_checks else []), rows, frozenset({2, 4}), "checks"))
+        header = ["Check", "Result", "Score", "Detail"] + [label for _, label in columns]
+        out.append("<h3>Checks</h3>" + _html_table(header, rows, frozenset({2, *range(4, len(header))}), "checks"))
+    if "guard" in article:
+        out.append(_article_guard_html(article, old, change))
     facts = article.get("facts") or []
     if facts:
         items = "".join(f'<li class="{_cls(f.get("present"))}">{_glyph(f.get("present"))} <code>{_h(f.get("id"))}</code> '
@@ -371,6 +619,8 @@ def render_html(report: dict[str, Any]) -> str:
     if not_scored:
         ids = ", ".join(f"<code>{_h(i)}</code>" for i in not_scored)
         body.append(f'<h2>Not scored ({len(not_scored)})</h2><p>{ids}</p>')
+    if report.get("guard"):
+        body.append(_guard_html(report))
     articles = report.get("articles") or []
     if articles:
         links = []
@@ -380,12 +630,15 @@ def render_html(report: dict[str, Any]) -> str:
             cls = _cls(ok == len(checks)) if checks else "none"
             title = f" — {_h(article['title'])}" if article.get("title") else ""
             skipped = len(article.get("checks") or []) - len(checks)
+            guard = article.get("guard")
             links.append(f'<li><a href="#article-{i}"><code>{_h(article.get("id"))}</code>{title}</a> '
                          f'<span class="{cls}">{_glyph(ok == len(checks) if checks else None)} {ok}/{len(checks)} checks</span>'
-                         + (f' <span class="muted">({skipped} n/a)</span>' if skipped else "") + "</li>")
+                         + (f' <span class="muted">({skipped} n/a)</span>' if skipped else "")
+                         + (f' · <span class="{_cls(guard.get("passed"))}">guard {_h(_guard_cell(guard))}</span>' if guard else "") + "</li>")
         body.append(f'<nav><h2>Articles ({len(articles)})</h2><ol>{"".join(links)}</ol></nav>')
-        base_articles = _baseline_articles(report)
-        body += [_article_html(i, a, base_articles.get(a.get("id"))) for i, a in enumerate(articles, 1)]
+        base_articles, unguarded, changes = _baseline_articles(report), _without_articles(report), _changes(report)
+        body += [_article_html(i, a, base_articles.get(a.get("id")), unguarded.get(a.get("id")), changes.get(a.get("id")))
+                 for i, a in enumerate(articles, 1)]
     body.append('<footer>Generated by summarize from report.json.</footer>')
     run = report.get("run") or {}
     title = f"Eval report {_status(passed)} · {run.get('engine') or '?'} · {run.get('created') or ''}"

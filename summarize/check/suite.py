@@ -1,6 +1,11 @@
 """An eval run: the suite on disk, outputs to score (from an engine or a predictions file), the
 scored results as a ``datasets.Dataset``, and the report dict that ``summarize.report`` writes.
 
+Beside the gold checks, every output carries its guard object (:mod:`summarize.guard`): the one the
+engine's guard wrote, or, for outputs no guard saw (``--guard off``, the offline engine, predictions),
+the guard's source-only checks run here in flag mode (action ``checked``). ``compare_guard`` scores a
+model's run with the guard against the same model's run without it.
+
 Everything that can be wrong with the inputs is found before anything is written, so a failed run
 leaves no half-written run folder.
 """
@@ -129,11 +134,15 @@ def load_predictions(path: str | Path, suite: Suite) -> dict[str, Output]:
 
 def generate_outputs(suite: Suite, engine: str = "offline", **options: Any) -> tuple[dict[str, Output], dict[str, Any]]:
     """Run the summarizer over the suite's articles, asking each its gold questions. The offline
-    engine gets each gold file's word limit; returns the outputs and the run metadata."""
+    engine gets each gold file's word limit; ``options`` go to the :class:`Summarizer` (``guard``,
+    ``guard_candidates``, ``generation``…). Returns the outputs and the run metadata; the metadata's
+    ``guard`` is the guard mode the engine ran under, its ``guards`` each article's guard object
+    (none when the guard was off)."""
     from summarize.generate import Summarizer
 
     summarizers: dict[int | None, Summarizer] = {}
     outputs: dict[str, Output] = {}
+    guards: dict[str, dict[str, Any]] = {}
     meta: dict[str, Any] = {}
     for gold in suite.golds:
         limit = gold.max_words if engine == "offline" else None
@@ -145,13 +154,44 @@ def generate_outputs(suite: Suite, engine: str = "offline", **options: Any) -> t
         if not result.ok:
             raise GoldError(f"{gold.id}: the summarizer failed: {result.error}")
         outputs[gold.id] = Output(gold.id, result.summary or "", [a.to_dict() for a in result.answers])
-        meta = {"engine": result.engine, "model": result.model, "prompts": result.prompts, "notice": summarizer.notice}
+        if result.guard is not None:
+            guards[gold.id] = result.guard.to_dict()
+        meta = {"engine": result.engine, "model": result.model, "prompts": result.prompts, "notice": summarizer.notice,
+                "guard": summarizer.guard.mode if summarizer.guard is not None else "off"}
+    meta["guards"] = guards
     return outputs, meta
 
 
-def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
+def check_outputs(suite: Suite, outputs: dict[str, Output], known: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Every output's guard object: the ``known`` ones (the engine's guard wrote them) as they are,
+    the others from the guard's source-only checks in flag mode, as ``summarize check`` runs them
+    (summary and "who denied…" answers against the article; no length limit), action ``checked``."""
+    from summarize.guard import Guard
+    from summarize.records import Answer, GuardReport
+
+    guard = Guard("flag")
+    found: dict[str, dict[str, Any]] = {}
+    for gold in suite.golds:
+        output = outputs.get(gold.id)
+        if output is None:
+            continue
+        if known and gold.id in known:
+            found[gold.id] = known[gold.id]
+            continue
+        source = gold.load_article().text
+        problems = guard.check(output.summary, source)
+        for item in output.answers:
+            question, answer = item.get("question"), item.get("answer")
+            if isinstance(question, str) and isinstance(answer, str):
+                problems += guard.check_answer(Answer(question, answer), source)
+        found[gold.id] = GuardReport(passed=not problems, violations=problems, action="checked").to_dict()
+    return found
+
+
+def score(suite: Suite, outputs: dict[str, Output], guards: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Score outputs against the suite: per-article checks, facts and QA grades, aggregates, and
-    the ids not scored (suite articles the outputs lack: listed, never counted as zero)."""
+    the ids not scored (suite articles the outputs lack: listed, never counted as zero). With
+    ``guards`` (:func:`check_outputs`), each article also carries its guard object."""
     import datasets
 
     datasets.disable_progress_bars()
@@ -165,15 +205,18 @@ def score(suite: Suite, outputs: dict[str, Output]) -> dict[str, Any]:
         rows += [{"id": gold.id, **r.to_dict()} for r in results]
         applied = [r for r in results if r.score is not None and r.passed is not None]
         weights = [gold.weights.get(r.name, 1.0) for r in applied]
-        articles.append({
+        entry: dict[str, Any] = {
             "id": gold.id,
             "title": article.title,
             "score": round(sum(w * r.score for w, r in zip(weights, applied)) / sum(weights), 4) if sum(weights) else None,
             "summary": output.summary,
             "checks": [r.to_dict() for r in results],
-            "facts": _facts(output, gold),
-            "qa": qa_grades(output, gold) if output.answers else [],
-        })
+        }
+        if guards is not None:
+            entry["guard"] = guards.get(gold.id)
+        entry["facts"] = _facts(output, gold)
+        entry["qa"] = qa_grades(output, gold) if output.answers else []
+        articles.append(entry)
     table = datasets.Dataset.from_list(rows) if rows else datasets.Dataset.from_dict({"id": [], "name": []})
     aggregates = aggregate(table, suite.thresholds)
     return {
@@ -204,6 +247,69 @@ def aggregate(table: Any, thresholds: dict[str, float]) -> dict[str, dict[str, A
     return out
 
 
+def guard_summary(articles: list[dict[str, Any]], mode: str | None) -> dict[str, Any]:
+    """The report's top-level ``guard``: the mode the engine ran under (None: predictions), how many
+    articles the guard found violations in (before any repair: ``flagged``) and how many outputs pass
+    its checks as written (``passed``), the actions taken by kind, and the violations found by check."""
+    reports = [a["guard"] for a in articles if a.get("guard")]
+    actions: dict[str, int] = {}
+    by_check: dict[str, int] = {}
+    for report in reports:
+        actions[report["action"]] = actions.get(report["action"], 0) + 1
+        for violation in report.get("repaired") or report.get("violations") or []:
+            by_check[violation["check"]] = by_check.get(violation["check"], 0) + 1
+    return {
+        "mode": mode,
+        "articles": len(reports),
+        "flagged": sum(1 for r in reports if r.get("violations") or r.get("repaired")),
+        "passed": sum(1 for r in reports if r.get("passed")),
+        "actions": dict(sorted(actions.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "violations": dict(sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def compare_guard(without: dict[str, Any], with_guard: dict[str, Any], mode: str) -> dict[str, Any]:
+    """What the guard saved: the scored run without it (``without``, from :func:`score`) against the
+    scored run with it in ``mode``. Per article, the gold checks that fail without the guard and not
+    with it (``saved``: they pass, or no longer apply, listed again in ``saved_not_applicable``: the
+    guard took out what they failed on, e.g. a misattributed quotation replaced by the source's own
+    sentence) and those that fail with the guard and not without it (``worse``); per check, the pass
+    rates with and without; in all, the gold checks passed with and without. ``without`` keeps the
+    unguarded run's aggregates and articles."""
+    before = {a["id"]: a for a in without["articles"]}
+    changes = []
+    for article in with_guard["articles"]:
+        old = before.get(article["id"])
+        if old is None:
+            continue
+        was = {c["name"]: c.get("passed") for c in old.get("checks") or []}
+        now = {c["name"]: c.get("passed") for c in article.get("checks") or []}
+        changes.append({
+            "id": article["id"],
+            "action": (article.get("guard") or {}).get("action"),
+            "summary_changed": old.get("summary") != article.get("summary"),
+            "saved": [n for n in now if was.get(n) is False and now[n] is not False],
+            "saved_not_applicable": [n for n in now if was.get(n) is False and now[n] is None],
+            "worse": [n for n in now if n in was and was[n] is not False and now[n] is False],
+        })
+    rates = {name: {"without": (without["aggregates"].get(name) or {}).get("pass_rate"), "with": agg.get("pass_rate")}
+             for name, agg in with_guard["aggregates"].items()}
+    return {
+        "guard": mode,
+        "saved": sum(len(c["saved"]) for c in changes),
+        "worse": sum(len(c["worse"]) for c in changes),
+        "checks_passed": {"without": _checks_passed(without["articles"]), "with": _checks_passed(with_guard["articles"])},
+        "pass_rates": rates,
+        "articles": changes,
+        "without": {"guard": "off", "passed": without["passed"], "aggregates": without["aggregates"], "articles": without["articles"]},
+    }
+
+
+def _checks_passed(articles: list[dict[str, Any]]) -> dict[str, int]:
+    applied = [c for a in articles for c in a.get("checks") or [] if c.get("passed") is not None]
+    return {"passed": sum(1 for c in applied if c["passed"]), "applied": len(applied)}
+
+
 def _facts(output: Output, gold: Gold) -> list[dict[str, Any]]:
     sentences = sentences_of(output.summary)
     facts = []
@@ -226,6 +332,7 @@ def run_metadata(suite: Suite | None, meta: dict[str, Any], predictions: Path | 
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "suite": str(suite.path) if suite else None,
         "predictions": str(predictions) if predictions else None,
+        "guard": meta.get("guard"),
     }
 
 
