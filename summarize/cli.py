@@ -205,7 +205,8 @@ def run(
     problems = InputProblems()
     sources = [str(path) for path, _ in resolve_inputs(inputs, on_error=problems)]
     if not sources:
-        _say("summarize: error: no articles to summarize")
+        if not problems.unreadable:  # each unreadable input has had its line already
+            _say("summarize: error: no articles to summarize")
         raise typer.Exit(EXIT_USAGE)
     options = dict(engine=engine, model=model, revision=revision, device=device, prompts=prompts, generation=generation,
                    batch_size=batch_size, max_input_tokens=max_input_tokens, max_words=max_words, with_claims=claims,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from summarize.check.answers import check_qa, check_rouge
-from summarize.check.checks import CheckResult, Output, check_attribution, check_balance, check_coverage, check_faithfulness
+from summarize.check.checks import CheckResult, Output, check_attribution, check_balance, check_coverage
+from summarize.check.faithfulness import check_faithfulness
 from summarize.check.gold import CHECK_NAMES, Gold, GoldError, load_gold
 from summarize.check.speakers import check_speakers
 from summarize.check.style import check_hygiene, check_neutrality

@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.check.checks import CheckResult, Output, check_attribution, check_balance, check_faithfulness
+from summarize.check.checks import CheckResult, Output, check_attribution, check_balance
+from summarize.check.faithfulness import check_faithfulness
 from summarize.check.gold import Contested, Gold
 from summarize.check.speakers import check_speakers, own_claims
 from summarize.check.style import check_hygiene, check_neutrality
