@@ -62,7 +62,8 @@ def check_record(record: dict[str, Any], source: str, guard: Any) -> GuardReport
 
 def check(
     outputs: Annotated[Path, typer.Argument(metavar="OUTPUTS.jsonl", help="Outputs to check: the summarize run contract, or just id and summary per line.")],
-    articles: Annotated[list[str], typer.Option("--articles", "-a", metavar="INPUT", help="The articles the outputs summarize (files, folders or -; the ingest of summarize run, so ids match). Repeatable.")],
+    articles: Annotated[list[str], typer.Option("--articles", "-a", metavar="INPUT", help="The articles the outputs summarize (files, folders or -; the ingest of summarize run, so ids match). Repeatable; more inputs may follow it: --articles A B.")],
+    more: Annotated[Optional[list[str]], typer.Argument(metavar="[INPUT]...", help="More article inputs, as in --articles A B.", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write each output record with its guard object here (JSONL).")] = None,
     max_words: Annotated[Optional[int], typer.Option(min=10, help="Fail a summary longer than this [default: no limit].")] = None,
 ) -> None:
@@ -78,7 +79,7 @@ def check(
 
     records = read_outputs(outputs)
     problems = InputProblems()
-    texts = {a.id: a.text for a in load_articles(articles, on_error=problems)}
+    texts = {a.id: a.text for a in load_articles([*articles, *(more or [])], on_error=problems)}
     if problems.unreadable or not texts:
         if not problems.unreadable:
             say("summarize: error: no articles to check against")

@@ -183,6 +183,8 @@ def test_summarize_check_passes_good_outputs_and_reports_bad_input(tmp_path):
     path, _ = _outputs(tmp_path, {"good"})
     ok = CliRunner().invoke(app, ["check", str(path), "--articles", str(SEED)])
     assert ok.exit_code == 0 and set(ok.stdout.split()) == {f"{SEED.stem}:", "pass"}
+    several = CliRunner().invoke(app, ["check", str(path), "--articles", str(SEED), str(SEED.parent.parent / "evals" / "articles")])
+    assert several.exit_code == 0 and several.stdout == ok.stdout, "--articles A B: more inputs may follow"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "summary": 3}\n')
     result = CliRunner().invoke(app, ["check", str(bad), "--articles", str(SEED)])
