@@ -78,7 +78,8 @@ def test_both_backends_run_every_family_alike(family, tiny_family, seed_text, mo
     article = Article.from_text(seed_text, id="seed")
     results, lengths = {}, {}
     for backend in ("torch", "auto"):
-        summarizer = Summarizer(model=model, device="cpu", generation=FIXED, backend=backend)
+        # Unguarded: the two backends' own outputs are compared (the guard could repair one, not the other).
+        summarizer = Summarizer(model=model, device="cpu", generation=FIXED, backend=backend, guard="off")
         assert summarizer.notice is None
         lengths[backend] = _kept_lengths(summarizer.engine, monkeypatch)
         results[backend] = next(summarizer.run([article], questions=["Who denied what?"])).to_dict()
