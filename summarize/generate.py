@@ -213,9 +213,9 @@ class Summarizer:
             return self._result(article, None, [], error=f"{type(exc).__name__}: {reason}")
 
     def _process(self, articles: list[Article], questions: list[str] | None) -> list[Result]:
-        summaries = self.engine.summarize(articles)
         pairs = [(a, q) for a in articles for q in self._questions_for(a, questions)]
-        answers = self.engine.answer(pairs)
+        together = getattr(self.engine, "summarize_and_answer", None)  # one generate pass where it can
+        summaries, answers = together(articles, pairs) if together else (self.engine.summarize(articles), self.engine.answer(pairs))
         by_article: dict[int, list[Answer]] = {id(a): [] for a in articles}
         for (article, _), answer in zip(pairs, answers):
             by_article[id(article)].append(answer)

@@ -175,14 +175,14 @@ def test_summarize_api_takes_text_or_article(summarizer, seed_text):
 def test_one_failing_article_does_not_sink_the_batch(summarizer, seed_text, monkeypatch):
     articles = [_article(f"ok{i}", 2 + i, seed_text) for i in range(3)]
     articles.insert(1, Article(id="poison", text="POISON sentence here.", source="test:poison"))
-    real = summarizer.engine.summarize
+    real = summarizer.engine._generate
 
-    def flaky(batch):
-        if any(a.id == "poison" for a in batch):
+    def flaky(prompts, settings, groups=None):
+        if any("POISON" in p for p in prompts):
             raise RuntimeError("CUDA out of memory (simulated)")
-        return real(batch)
+        return real(prompts, settings, groups=groups)
 
-    monkeypatch.setattr(summarizer.engine, "summarize", flaky)
+    monkeypatch.setattr(summarizer.engine, "_generate", flaky)
     results = list(summarizer.run(articles))
     assert [r.id for r in results] == ["ok0", "poison", "ok1", "ok2"]
     assert [r.ok for r in results] == [True, False, True, True]
@@ -338,9 +338,11 @@ def test_questions_of_one_article_share_a_batch(summarizer, seed_text, monkeypat
     articles = [_article(f"g{n}", n, seed_text) for n in (2, 6, 4)]
     results = list(summarizer.run(articles, questions=["Who denied what?", "When did it happen?"]))
     assert all(r.ok for r in results)
-    answer_groups = calls[-1]
-    assert answer_groups is not None and len(answer_groups) == 6
+    # The answers are the last call's last 6 prompts (its summaries come first when they share a pass).
+    assert calls[-1] is not None and len(calls[-1]) in (6, 9)
+    answer_groups = calls[-1][-6:]
     assert len(set(answer_groups)) == 3 and answer_groups[0] == answer_groups[1] != answer_groups[2]
+    assert set(calls[-1]) == set(answer_groups), "a summary in the same pass goes with its article's questions"
 
 
 def test_summary_and_answers_share_one_pass_when_they_decode_alike(summarizer, seed_text, monkeypatch):
