@@ -183,9 +183,12 @@ def _warn(summary: Summary, warning: str) -> Summary:
 
 
 def _asks_who_denied(question: str) -> bool:
+    """A question whose answer is the deniers ("Who denied what?", "Which party rejected it?"), not
+    what was denied ("What did Labour deny?")."""
     from summarize.offline import nlp
 
-    return bool(set(nlp.lemmas(question)) & _DENIAL_QUESTION)
+    words = {w.lower() for w in question.replace("?", " ").split()}
+    return bool(words & {"who", "whom", "which"}) and bool(set(nlp.lemmas(question)) & _DENIAL_QUESTION)
 
 
 def _names_party(name: str, claim: Any) -> bool:

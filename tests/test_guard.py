@@ -128,6 +128,15 @@ def test_a_denial_answer_naming_a_party_that_denied_nothing_is_replaced(seed_tex
     assert kept["guard"]["action"] == "kept" and kept["answers"][0]["answer"].startswith("North Korea denied")
 
 
+def test_only_a_question_asking_who_denied_holds_its_answer_to_deniers(seed_text):
+    source = Article.from_text(seed_text).text
+    guard = Guard("flag")
+    assert guard.check_answer(Answer("What did the Wagner Group deny?", "the US view"), source) == []
+    assert guard.check_answer(Answer("What did North Korea deny?", "Japanese media reports"), source) == []
+    (found,) = guard.check_answer(Answer("Which party denied the reports?", "Japan denied them."), source)
+    assert found.check == "answers" and "Japan" in found.detail
+
+
 def test_bad_guard_options_are_usage_errors_before_anything_loads(tmp_path):
     with pytest.raises(ConfigError, match="guard mode 'always'"):
         Summarizer(engine="seq2seq", model="nobody/no-such-model", guard="always")
