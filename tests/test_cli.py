@@ -170,6 +170,7 @@ def test_failed_article_exits_1_and_the_rest_are_written(cli, tmp_path, monkeypa
         return real(self, articles)
 
     monkeypatch.setattr(Seq2SeqEngine, "summarize", flaky)
+    monkeypatch.setattr(Seq2SeqEngine, "summarize_and_answer", None)  # summaries go through the faked summarize
     batch = tmp_path / "batch.jsonl"
     batch.write_text('{"id": "a", "text": "One fine sentence."}\n{"id": "b", "text": "POISON here."}\n'
                      '{"id": "c", "text": "Another sentence."}\n')

@@ -165,6 +165,7 @@ def test_guard_compare_shows_what_the_guard_saved(tiny_model, seed_suite, tmp_pa
         if engine.name != "offline":
             monkeypatch.setattr(engine, "summarize", lambda articles: [Summary(MISATTRIBUTED) for _ in articles])
             monkeypatch.setattr(engine, "summary_candidates", lambda articles, n: [[] for _ in articles])
+            monkeypatch.setattr(engine, "summarize_and_answer", None)  # summaries go through the planted summarize
         return engine
 
     monkeypatch.setattr(generate, "create_engine", planting)
