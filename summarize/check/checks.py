@@ -150,7 +150,7 @@ _STANCE_ALIASES = {
 #: "according to".
 _ATTRIBUTION_VERBS = VerbMatcher(frozenset(
     "say tell allege claim report accuse state insist maintain argue warn add confirm write announce "
-    "assert believe estimate suggest".split()
+    "assert believe estimate suggest acknowledge admit concede".split()
 ))
 _ATTRIBUTION_WORDS = VerbMatcher(frozenset({"alleged", "allegedly", "reportedly"}), phrases=(r"\baccording\s+to\b",), verbs_only=False)
 
