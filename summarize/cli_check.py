@@ -17,37 +17,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from summarize.cli_common import EXIT_FAILED, EXIT_USAGE, InputProblems, one_line_errors, say
-from summarize.errors import InputError
+from summarize.output import read_output_records
 from summarize.records import Answer, GuardReport
-
-
-def read_outputs(path: Path) -> list[dict[str, Any]]:
-    """Output records, one JSON object per line, each with an ``id`` and a string ``summary``
-    (``answers``, a list of {question, answer}, is optional); a bad line is one error naming it."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read outputs: {getattr(exc, 'strerror', None) or exc}") from None
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise InputError(where, f"not valid JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
-        if not isinstance(record, dict) or not record.get("id"):
-            raise InputError(where, "an output needs an 'id'")
-        if not isinstance(record.get("summary"), str):
-            raise InputError(where, "'summary' must be a string")
-        answers = record.get("answers") or []
-        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
-            raise InputError(where, "'answers' must be a list of {question, answer} objects")
-        records.append(record)
-    if not records:
-        raise InputError(str(path), "no outputs")
-    return records
 
 
 def check_record(record: dict[str, Any], source: str, guard: Any) -> GuardReport:
@@ -77,7 +48,7 @@ def check(
     from summarize.guard import Guard
     from summarize.ingest import load_articles
 
-    records = read_outputs(outputs)
+    records = [record for _, record in read_output_records(outputs)]
     problems = InputProblems()
     texts = {a.id: a.text for a in load_articles([*articles, *(more or [])], on_error=problems)}
     if problems.unreadable or not texts:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, InputError
 from summarize.records import Result
 
 FORMATS = ("jsonl", "json", "markdown")
@@ -98,3 +98,37 @@ def render_markdown(data: dict[str, Any]) -> str:
 def _cell(text: str) -> str:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "<br>".join(line for line in lines if line).replace("|", "\\|")
+
+
+def read_output_records(path: str | Path, noun: str = "output") -> list[tuple[str, dict[str, Any]]]:
+    """Output records of any system, one JSON object per line in the contract (at least ``id`` and a
+    string ``summary``; ``answers``, a list of {question, answer}, optional), each with where it is
+    (``path:line``). A bad line raises :class:`InputError` naming it; ``noun`` names the records in
+    the messages ("prediction has no 'id'")."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read {noun}s: {getattr(exc, 'strerror', None) or exc}") from None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(where, f"not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(where, "not valid JSON (nested too deeply to read)") from None
+        if not isinstance(record, dict) or not record.get("id"):
+            raise InputError(where, f"{noun} has no 'id'")
+        if not isinstance(record.get("summary"), str):
+            raise InputError(where, "'summary' must be a string")
+        answers = record.get("answers") or []
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise InputError(where, "'answers' must be a list of {question, answer} objects")
+        records.append((where, record))
+    if not records:
+        raise InputError(str(path), f"no {noun}s")
+    return records

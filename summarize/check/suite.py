@@ -13,7 +13,6 @@ leaves no half-written run folder.
 from __future__ import annotations
 
 import glob
-import json
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -99,36 +98,21 @@ def load_suite(path: str | Path = DEFAULT_SUITE, data_folder: str | Path | None 
 def load_predictions(path: str | Path, suite: Suite) -> dict[str, Output]:
     """Outputs of any system, one JSON object per line in the ``summarize run`` contract (``id``,
     ``summary``, ``answers``). Every line must be valid, with a suite id, once."""
-    path = Path(path)
+    from summarize.errors import InputError
+    from summarize.output import read_output_records
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GoldError(f"{path}: cannot read predictions: {getattr(exc, 'strerror', None) or exc}") from None
+        records = read_output_records(path, noun="prediction")
+    except InputError as exc:
+        raise GoldError(str(exc)) from None
     outputs: dict[str, Output] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or not record.get("id"):
-            raise GoldError(f"{where}: prediction has no 'id'")
+    for where, record in records:
         article_id = str(record["id"])
         if article_id in outputs:
             raise GoldError(f"{where}: duplicate id '{article_id}'")
         if suite.gold(article_id) is None:
             raise GoldError(f"{where}: id '{article_id}' is not in the suite {suite.path}")
-        summary = record.get("summary")
-        if not isinstance(summary, str):
-            raise GoldError(f"{where}: 'summary' must be a string")
-        answers = record.get("answers") or []
-        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
-            raise GoldError(f"{where}: 'answers' must be a list of {{question, answer}} objects")
-        outputs[article_id] = Output(article_id, summary, answers)
-    if not outputs:
-        raise GoldError(f"{path}: no predictions")
+        outputs[article_id] = Output(article_id, record["summary"], record.get("answers") or [])
     return outputs
 
 
