@@ -334,6 +334,6 @@ class Summarizer:
         text = " ".join("".join(out).split())
         if text and text[-1] not in ".!?\"”’'":
             text = text.rstrip(",;:") + "."
-        elif len(text) > 1 and text[-1] in "\"”" and text[-2] not in ".!?,;:":
+        elif len(text) > 1 and text[-1] in "\"”" and text[:-1].rstrip()[-1:] not in ".!?,;:":
             text += "."  # a unit cut after a quotation ('sent his "warmest congratulations"'): end it
         return text[:1].upper() + text[1:]
