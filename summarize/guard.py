@@ -25,6 +25,7 @@ from typing import Any
 from summarize.check.checks import sentences_of, states_claim
 from summarize.check.source import check_against_source, read_source, source_gold, violations
 from summarize.errors import ConfigError
+from summarize.offline.places import country
 from summarize.records import Answer, Article, GuardReport, Summary, Violation
 
 GUARD_MODES = ("off", "flag", "repair")
@@ -192,8 +193,6 @@ def _asks_who_denied(question: str) -> bool:
 
 
 def _names_party(name: str, claim: Any) -> bool:
-    from summarize.check.places import country
-
     words = {w.lower() for w in re.findall(r"[\w'-]+", name)} - {"the"}
     theirs = {w.lower() for text in (claim.party, claim.speaker, claim.mention) for w in re.findall(r"[\w'-]+", text or "")}
     return bool(words & theirs) or (country(name) is not None and country(name) in {country(t) for t in (claim.party, claim.speaker)})

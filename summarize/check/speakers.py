@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarize.offline.places import country
 from summarize.offline.reading import Claim, ReadingCache
 
 #: Share of an output claim's content words a source claim must hold to be "the same claim".
@@ -70,9 +71,7 @@ def _names(claim: Claim) -> set[str]:
 
 
 def _countries(claim: Claim) -> set[str]:
-    """The countries a claim's speaker stands for, by name or capital (:mod:`summarize.check.places`)."""
-    from summarize.check.places import country
-
+    """The countries a claim's speaker stands for, by name or capital (:mod:`summarize.offline.places`)."""
     return {c for text in (claim.party, claim.speaker, claim.mention) if (c := country(text))}
 
 
@@ -203,8 +202,6 @@ def _speaks_in_source(claim: Claim, words: set[str], reading, gold=None) -> bool
             if any(ent.start in span for span in contents):
                 continue
             own = {t.lower_ for t in ent} | {_initials(ent).lower()}
-            from summarize.check.places import country
-
             if groups and any(gold.find(ent.text, g) for g in groups):
                 return True
             if not groups and (own & names or (country(ent.text) or "") in countries):

@@ -530,7 +530,7 @@ def _role(ask: _Ask, unit: Span, reading: Reading, *_: object) -> str | None:
             filler, head = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None), verb
             while filler is None and head is not None:
                 filler = next((c for c in head.children if c.dep_ == "nsubj"), None)
-                head = head.head if head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head else None
+                head = head.head if head.dep_ in ("conj", "xcomp", "advcl") and head.head.i != head.i else None
             if filler is not None and filler.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
                 filler = verb.head
         found = _name(filler, unit, reading) if filler is not None else None

@@ -89,7 +89,7 @@ class Attribution:
             if comma > 0 and self.doc[comma].text == "," and verb.head.lemma_.lower() in _ACCUSATIONS:
                 # "… accusations of anti-Semitism, claims denied by Labour": the phrase before the comma.
                 phrase = self.doc[comma - 1]
-                while phrase.head is not phrase and phrase.head.pos_ not in {"VERB", "AUX"} and phrase.head.right_edge.i == comma - 1:
+                while phrase.head.i != phrase.i and phrase.head.pos_ not in {"VERB", "AUX"} and phrase.head.right_edge.i == comma - 1:
                     phrase = phrase.head
                 noun = list(phrase.subtree)
             else:
@@ -120,7 +120,7 @@ class Attribution:
         if source is None:
             return None
         clause = according.head
-        while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head is not clause and clause.pos_ not in {"VERB", "AUX"}:
+        while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head.i != clause.i and clause.pos_ not in {"VERB", "AUX"}:
             clause = clause.head
         tokens = [t for t in clause.subtree if not (according.left_edge.i <= t.i <= according.right_edge.i)]
         tokens = [t for t in tokens if self.units[number].start <= t.i < self.units[number].end]
@@ -163,7 +163,7 @@ class Attribution:
             ) and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
                 return None  # "it is said that …"
             return subject
-        if verb.dep_ in _FOLLOWERS and verb.head is not verb and verb.dep_ != "relcl":
+        if verb.dep_ in _FOLLOWERS and verb.head.i != verb.i and verb.dep_ != "relcl":
             head = verb.head
             if verb.dep_ == "conj" and head.dep_ in {"ccomp", "xcomp"}:
                 # "X said Y paid … and expressed concern …": X's or Y's? Nobody's, unless Y cannot
@@ -175,7 +175,7 @@ class Attribution:
                 )
                 if can_speak:
                     return None
-                return self._speaker(head.head) if head.head is not head else None
+                return self._speaker(head.head) if head.head.i != head.i else None
             if verb.dep_ == "acl":
                 # "a statement from X confirming …" is X's; "X issued a statement refuting …" is X's.
                 source = next((g for c in head.children if c.dep_ in {"prep", "agent"} and c.lower_ in {"from", "by"}
@@ -185,7 +185,7 @@ class Attribution:
                 if head.dep_ != "dobj":
                     return None
                 head = head.head
-            if head.pos_ in {"VERB", "AUX"} and head is not verb and head.lemma_ != "be":
+            if head.pos_ in {"VERB", "AUX"} and head.i != verb.i and head.lemma_ != "be":
                 return self._speaker(head)
         return None
 

@@ -8,7 +8,8 @@
     doc._.claims          # [Claim(speaker=…, stance="denies", content=…), …]
     token._.refers_to     # "Bernie Ebbers" for a "he" the reader resolved, else None
 
-``summarize_coref`` sets ``Doc._.units`` (sentence units), ``Doc._.parties``, ``Doc._.quoted`` (per
+``summarize_names`` repairs ``Doc.ents`` where news style misleads the recognizer (see
+:mod:`.names`; ``summarize_coref`` runs it when it is not in the pipeline); ``summarize_coref`` sets ``Doc._.units`` (sentence units), ``Doc._.parties``, ``Doc._.quoted`` (per
 token: inside a quotation?) and ``Token._.refers_to``/``Token._.refers_how``;
 ``summarize_attribution`` sets ``Doc._.claims``.
 """
@@ -19,11 +20,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from summarize.offline.claims import Attribution
-from summarize.offline.coref import Resolver, find_parties
+from summarize.offline.coref import Resolver
+from summarize.offline.names import find_parties, repair
 from summarize.offline.lexicon import PRONOUNS
 from summarize.offline.units import quote_marks, units
 
-for _name in ("units", "parties", "owner", "claims", "quoted", "resolver"):
+for _name in ("units", "parties", "owner", "claims", "quoted", "resolver", "named"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("refers_to", "refers_how"):
@@ -31,8 +33,17 @@ for _name in ("refers_to", "refers_how"):
         Token.set_extension(_name, default=None)
 
 
+@Language.component("summarize_names", requires=["token.dep", "doc.ents"], assigns=["doc.ents"])
+def names_component(doc: Doc) -> Doc:
+    repair(doc)
+    doc._.named = True
+    return doc
+
+
 @Language.component("summarize_coref", requires=["token.dep", "doc.ents"], assigns=["doc._.units", "doc._.parties", "token._.refers_to"])
 def coref_component(doc: Doc) -> Doc:
+    if not doc._.named:
+        names_component(doc)
     doc._.quoted = quote_marks(doc)
     doc._.units = units(doc)
     parties, owner = find_parties(doc)

@@ -46,10 +46,59 @@ def titles() -> dict[str, str | None]:
     return {row[0].strip(): (row[1].strip() if row[1].strip() in {"m", "f"} else None) for row in _rows("titles.tsv")}
 
 
+@dataclass(frozen=True)
+class RoleNoun:
+    """A noun that names a speaker by role ("the minister", "the firm"): see ``data/speaker_nouns.tsv``."""
+
+    kind: str  # person, org or institution
+    gender: str | None  # "m", "f" or None
+    #: "salient": may stand for the named party that is the subject nearby; "named": only for the
+    #: party the article ties to the noun.
+    refers: str
+
+
 @lru_cache(maxsize=1)
+def role_nouns() -> dict[str, RoleNoun]:
+    """Role noun lemma -> what it can stand for."""
+    out = {}
+    for row in _rows("speaker_nouns.tsv"):
+        lemma, kind, gender, refers = (cell.strip() for cell in (row + ["-", "-", "named"])[:4])
+        out[lemma] = RoleNoun(kind, gender if gender in {"m", "f"} else None, refers)
+    return out
+
+
 def speaker_nouns() -> dict[str, str]:
-    """Role noun lemma -> "person" or "org"."""
-    return {row[0].strip(): row[1].strip() for row in _rows("speaker_nouns.tsv")}
+    """Role noun lemma -> "person", "org" or "institution"."""
+    return {lemma: role.kind for lemma, role in role_nouns().items()}
+
+
+#: Titles that make the name after them a person's ("Mr Cable", "Lord Roberts of Conwy"), whatever
+#: the entity recognizer called it; "King", "Queen", "Prince" also name institutions ("Queen Mary
+#: University") and are left out.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "sir", "dame", "lord", "lady", "baron",
+                        "baroness", "prof", "professor", "rev", "cllr", "lt", "col", "gen", "maj", "capt", "sgt",
+                        "cpl", "adm", "supt", "insp", "det", "sen", "gov", "rep", "cardinal", "bishop", "archbishop",
+                        "rabbi", "imam", "sheikh"})
+#: Words that make a role another office: "deputy mayor" is not "the mayor", "shadow home secretary"
+#: not "the home secretary".
+OFFICE = frozenset({"deputy", "vice", "former", "ex", "shadow", "acting", "assistant", "junior", "interim", "associate",
+                    "co", "sub", "under", "outgoing", "incoming", "late"})
+#: Peerage titles, whose name may go on with "of" a place ("Lord Roberts of Conwy").
+PEERAGES = frozenset({"lord", "lady", "baron", "baroness"})
+
+
+@lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """First name (lower case) -> "m" or "f", for names the 1990 US Census gives to one sex at least
+    20 times as often as to the other (the `names` package's lists). Others tell nothing."""
+    counts: dict[str, dict[str, float]] = {}
+    for sex, name in (("m", "dist.male.first"), ("f", "dist.female.first")):
+        for line in files("names").joinpath(name).read_text(encoding="utf-8").splitlines():
+            cells = line.split()
+            if len(cells) >= 2:
+                counts.setdefault(cells[0].lower(), {"m": 0.0, "f": 0.0})[sex] = float(cells[1])
+    return {name: sex for name, share in counts.items() for sex, other in (("m", "f"), ("f", "m"))
+            if share[sex] >= 0.002 and share[sex] >= 20 * share[other]}
 
 
 #: Pronouns that can be a speaker, with what they can refer to.

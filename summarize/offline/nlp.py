@@ -85,6 +85,7 @@ def _load(name: str | None) -> Language:
         nlp.select_pipes(enable=[p for p in nlp.component_names if p in NEEDED])
         import summarize.offline.components  # noqa: F401  (registers the reader's components)
 
+        nlp.add_pipe("summarize_names")
         nlp.add_pipe("summarize_coref")
         nlp.add_pipe("summarize_attribution")
         return nlp

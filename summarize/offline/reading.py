@@ -24,10 +24,16 @@ class Party:
 
     name: str
     label: str  # spaCy entity label: PERSON, ORG, GPE, NORP, LOC, FAC
-    #: "m", "f" or None, from titles the article uses ("Mr", "Mrs") — never guessed from the name.
+    #: "m", "f" or None: from a title the article uses ("Mr", "Mrs"), a role noun it ties to the
+    #: person ("chairwoman"), or a first name that census lists give to one sex almost always.
     gender: str | None = None
+    #: Where ``gender`` comes from: "title", "role", "name" (the weakest) or None.
+    gender_from: str | None = None
     #: Every surface form the article uses for it.
     forms: list[str] = field(default_factory=list)
+    #: Roles the article ties to it, as lemmas with the role noun last ("chief", "executive"),
+    #: each with the token offset where the article first ties it.
+    roles: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 @dataclass

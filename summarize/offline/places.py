@@ -3,7 +3,7 @@
 News names a government by its capital as often as by its country ("Moscow denied…"), and a
 summary may use either; the checks that judge who said what must know they are one party. The
 names come from the ``countryinfo`` package (country names, alternative spellings and ISO codes,
-capitals), not from a hand-made list.
+capitals, demonyms), not from a hand-made list.
 """
 
 from __future__ import annotations
@@ -53,3 +53,25 @@ def country(name: str | None) -> str | None:
             if found:
                 return found
     return None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Lower-case demonym ("french") -> the lower-case country name ("france")."""
+    from countryinfo import all_countries
+
+    out: dict[str, str] = {}
+    for found in all_countries():
+        try:
+            info = found.info()
+        except Exception:  # noqa: BLE001 - an incomplete record is skipped, not fatal
+            continue
+        if info.get("demonym") and info.get("name"):
+            out.setdefault(str(info["demonym"]).lower(), str(info["name"]).lower())
+    return out
+
+
+def place_word(word: str) -> str:
+    """A place word in one form: a demonym becomes its country ("french" -> "france"), so "the
+    French coach" meets "France coach Bernard Laporte"."""
+    return _demonyms().get(word.lower(), word.lower())
