@@ -21,20 +21,17 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from summarize.offline.coref import Resolver
-from summarize.offline.lexicon import ReportingVerb, reporting_verbs, speaker_nouns, titles
+from summarize.offline.lexicon import ACCUSATIONS, REBUTTALS, ReportingVerb, reporting_verbs, speaker_nouns, titles
 from summarize.offline.reading import Claim
 from summarize.offline.units import text_of
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _FOLLOWERS = {"advcl", "conj", "xcomp", "acl", "relcl", "pcomp"}
 _NOT_CONTENT = {"punct", "cc", "aux", "auxpass", "neg", "advmod", "npadvmod", "mark", "prt"}
-_REBUTTAL_WORDS = {"untrue", "false", "wrong", "baseless", "groundless", "unfounded", "nonsense", "rubbish",
-                   "absurd", "ridiculous", "misleading", "inaccurate", "incorrect", "lie", "lies"}
-_DECISIONS = {"request", "motion", "appeal", "bid", "offer", "proposal", "application", "petition", "plea",
+_COURTS = {"court", "tribunal", "judge", "jury", "panel", "magistrate", "inquiry", "referee", "umpire", "arbitrator", "ombudsman"}
+_DECISIONS = {"rise", "increase", "hike", "demand", "request", "motion", "appeal", "bid", "offer", "proposal", "application", "petition", "plea",
               "bill", "law", "plan", "deal", "amendment", "measure", "legislation", "compromise", "budget",
               "contract", "candidate", "nomination", "call", "offer"}
-_ACCUSATIONS = {"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion", "view",
-                "criticism", "comment", "remark", "rumour", "rumor"}
 
 
 def _reading_of(verb: Token) -> ReportingVerb | None:
@@ -75,18 +72,49 @@ class Attribution:
                     claims.append(claim)
         for claim in claims:
             claim.stance = self._refine(claim, claims)
-        return claims
+        return self._continued(claims)
+
+    def _continued(self, claims: list[Claim]) -> list[Claim]:
+        """A unit that is one quotation and nothing else, right after a quotation with its speaker,
+        goes on in that speaker's words (news gives the attribution once: '"…," he said. ¶ "…"').
+        Its claim has no verb of its own and says which sentence it continues."""
+        out: list[Claim] = []
+        by_unit: dict[int, list[Claim]] = {}
+        for claim in claims:
+            by_unit.setdefault(claim.index, []).append(claim)
+        for number, unit in enumerate(self.units):
+            own = by_unit.get(number, [])
+            out.extend(own)
+            before = [c for c in (out and by_unit.get(number - 1, [])) if c.quoted]
+            if own or not before or not self._only_quotation(unit):
+                continue
+            last = before[-1]
+            continued = Claim(
+                speaker=last.speaker, party=last.party, stance="asserts", verb="", content=text_of(unit).strip(' "“”'),
+                sentence=text_of(unit), index=number, quoted=True, mention=last.mention,
+                resolution=f"continues the quotation of sentence {number}", mention_span=last.mention_span,
+                content_span=(unit.start, unit.end), verb_token=unit.start,
+            )
+            by_unit[number] = [continued]
+            out.append(continued)
+        return out
+
+    def _only_quotation(self, unit: Span) -> bool:
+        words = [t for t in unit if not (t.is_punct or t.is_space)]
+        return bool(words) and unit[0].text in {'"', "“", "``"} and all(self.quoted[t.i] for t in words)
 
     # -- the shapes ------------------------------------------------------------------------
 
     def _claim(self, verb: Token, entry: ReportingVerb, number: int) -> Claim | None:
         if any(c.dep_ == "neg" for c in verb.children):
             return None
+        if entry.stance == "denies" and any(c.dep_ == "dative" for c in verb.children):
+            return None  # "wrong to deny people the relaxed hours": a refusal, not a denial
         agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if verb.tag_ == "VBN" and verb.dep_ == "acl" and agent is not None and not self.quoted[agent.i]:
             # "… claims denied by Labour": the agent speaks about the noun the participle qualifies.
             comma = verb.head.left_edge.i - 1
-            if comma > 0 and self.doc[comma].text == "," and verb.head.lemma_.lower() in _ACCUSATIONS:
+            if comma > 0 and self.doc[comma].text == "," and verb.head.lemma_.lower() in ACCUSATIONS:
                 # "… accusations of anti-Semitism, claims denied by Labour": the phrase before the comma.
                 phrase = self.doc[comma - 1]
                 while phrase.head.i != phrase.i and phrase.head.pos_ not in {"VERB", "AUX"} and phrase.head.right_edge.i == comma - 1:
@@ -245,7 +273,9 @@ class Attribution:
         unit = self.units[self.resolver._unit_of[verb.i]]
         end = min(end, unit.end)
         tokens = list(self.doc[start.i:end])
-        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ != "that":
+        if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ != "that" and not (
+            tokens[0].lower_ in {"whether", "if"} and verb.lemma_.lower() in {"question", "ask", "wonder", "doubt"}
+        ):
             return None
         return self._trim(tokens)
 
@@ -340,6 +370,28 @@ class Attribution:
             tokens = list(self.doc[left[0].i:head.i + 1])
         return [t for t in tokens if not (t.is_punct and t.i in {tokens[0].i, tokens[-1].i})] or [head]
 
+    def _rules(self, claim: Claim) -> bool:
+        """Is the speaker a court or an inquiry, whose dismissal is a decision?"""
+        head = self.doc[claim.mention_span[1] - 1] if claim.mention_span[1] > claim.mention_span[0] else None
+        return head is not None and head.lemma_.lower() in _COURTS
+
+    @staticmethod
+    def _rebuts(content: Span) -> bool:
+        """'"That is completely untrue," he said', "the allegations were wildly exaggerated", "the
+        claims had no merit", "it is not true": what is said of a claim is that it is false."""
+        if any(t.lower_ in {"if", "whether", "unless"} for t in content):
+            return False
+        for word in content:
+            lemma = word.lemma_.lower()
+            negated = any(c.dep_ == "neg" or c.lower_ == "no" for c in (*word.children, *word.head.children))
+            if not (lemma in REBUTTALS - {"merit"} or negated and lemma in {"true", "merit", "basis", "truth", "foundation", "substance"}):
+                continue
+            for verb in (word, word.head):
+                if any(c.dep_ in {"nsubj", "nsubjpass"} and (c.lower_ in {"that", "this", "it", "these", "those", "they"}
+                                                              or c.lemma_.lower() in ACCUSATIONS) for c in verb.children):
+                    return True
+        return False
+
     def _refine(self, claim: Claim, claims: list[Claim]) -> str:
         """Stances the verb alone gets wrong: "That is untrue," he said (a denial); rejecting a bill
         (a decision, not a denial); condemning an accusation "as groundless" (a denial); a negated
@@ -347,17 +399,15 @@ class Attribution:
         content = self.doc[claim.content_span[0]:claim.content_span[1]]
         lemmas = {t.lemma_.lower() for t in content}
         root = content.root
-        if claim.stance == "asserts" and lemmas & _REBUTTAL_WORDS and not any(t.lower_ in {"if", "whether", "unless"} for t in content):
-            # '"That is completely untrue," he said', also as one sentence of a longer quotation.
-            for word in (t for t in content if t.lemma_.lower() in _REBUTTAL_WORDS and t.head.lemma_ == "be"):
-                if any(c.dep_ in {"nsubj", "nsubjpass"} and (c.lower_ in {"that", "this", "it", "these", "those"} or c.lemma_.lower() in _ACCUSATIONS)
-                       for c in word.head.children):
-                    return "denies"
+        if claim.stance == "asserts" and self._rebuts(content):
+            return "denies"
+        if claim.stance == "denies" and self.doc[claim.verb_token].lemma_.lower() != "deny" and self._rules(claim):
+            return "asserts"  # "an employment tribunal dismissed her allegations": a ruling, not a denial
         if claim.stance == "denies" and self.doc[claim.verb_token].lemma_.lower() != "deny" and root.lemma_.lower() in _DECISIONS and root.i == claim.content_span[0] + sum(
             1 for t in content if t.i < root.i and t.dep_ in {"det", "poss", "amod", "compound", "nummod"}
         ):
             return "asserts"
-        if claim.stance in {"condemns", "asserts"} and root.lemma_.lower() in _ACCUSATIONS and any(
+        if claim.stance in {"condemns", "asserts"} and root.lemma_.lower() in ACCUSATIONS and any(
             t.lower_ == "as" for t in self.doc[claim.content_span[1]:self.units[claim.index].end]
         ) | any(t.lower_ == "as" for t in content):
             return "denies"

@@ -11,7 +11,8 @@
 ``summarize_names`` repairs ``Doc.ents`` where news style misleads the recognizer (see
 :mod:`.names`; ``summarize_coref`` runs it when it is not in the pipeline); ``summarize_coref`` sets ``Doc._.units`` (sentence units), ``Doc._.parties``, ``Doc._.quoted`` (per
 token: inside a quotation?) and ``Token._.refers_to``/``Token._.refers_how``;
-``summarize_attribution`` sets ``Doc._.claims``.
+``summarize_attribution`` sets ``Doc._.claims`` and ``Doc._.denials``; ``Doc._.resolver`` answers who any other mention
+is (``doc._.resolver.resolve(token)``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from spacy.tokens import Doc, Token
 
 from summarize.offline.claims import Attribution
 from summarize.offline.coref import Resolver
+from summarize.offline.denials import find_denials
 from summarize.offline.names import find_parties, repair
 from summarize.offline.lexicon import PRONOUNS
 from summarize.offline.units import quote_marks, units
 
-for _name in ("units", "parties", "owner", "claims", "quoted", "resolver", "named"):
+for _name in ("units", "parties", "owner", "claims", "denials", "quoted", "resolver", "named"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 for _name in ("refers_to", "refers_how"):
@@ -59,10 +61,10 @@ def coref_component(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("summarize_attribution", requires=["doc._.units"], assigns=["doc._.claims"])
+@Language.component("summarize_attribution", requires=["doc._.units"], assigns=["doc._.claims", "doc._.denials"])
 def attribution_component(doc: Doc) -> Doc:
     if doc._.resolver is None:
         coref_component(doc)
     doc._.claims = Attribution(doc, doc._.units, doc._.resolver, doc._.quoted).claims()
-    doc._.resolver = None  # not needed once claims are made; keeps cached docs small
+    doc._.denials = find_denials(doc, doc._.claims, doc._.resolver)
     return doc

@@ -36,6 +36,8 @@ SUBJECTS = {"nsubj", "nsubjpass"}
 _WINDOW = 3
 #: The role of an age ("the 64-year-old") or a nationality ("the American"): news style for the person just named.
 _DESCRIPTOR = RoleNoun("person", None, "salient")
+#: Any other noun that is part of an organisation's name ("the centre", "the institute").
+_INSTITUTION = RoleNoun("institution", None, "named")
 _QUALIFIERS = {"compound", "amod", "nmod", "nummod", "npadvmod"}
 #: Role nouns that speak for someone else: "Snoop Dogg's spokesman" speaks for Snoop Dogg.
 _AGENTS = {"spokesman", "spokeswoman", "spokesperson", "lawyer", "solicitor", "barrister", "attorney", "agent",
@@ -162,6 +164,8 @@ class Resolver:
             return lemma, role_nouns()[lemma]
         if head.ent_type_ == "NORP" or _aged(head):
             return lemma, _DESCRIPTOR  # "the American", "the 41-year-old chart-topper"
+        if head.tag_ == "NN" and any(p.label != "PERSON" and head.lower_ in p.name.lower().split() for p in self.parties.values()):
+            return lemma, _INSTITUTION  # "the centre": the one organisation the article names with that word
         return None
 
     def _subjects(self, unit: Span) -> list[Token]:
@@ -230,11 +234,19 @@ class Resolver:
             if blocked is not None:
                 # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
                 return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
-            if kind == "person" and any(
-                self.owner.get(t.i) and self.parties[self.owner[t.i]].label == "PERSON" and not self.quoted[t.i]
-                and self._may_be(self.owner[t.i], gender)
-                for t in (self.units[number] if number != start else self.doc[self.units[number].start:pronoun.i])
-            ):
+            span = self.units[number] if number != start else self.doc[self.units[number].start:pronoun.i]
+            named = {self.owner[t.i] for t in span if self.owner.get(t.i) and self.parties[self.owner[t.i]].label == "PERSON"
+                     and not self.quoted[t.i] and self._may_be(self.owner[t.i], gender)}
+            if kind == "person" and named:
+                if len(named) == 1 and number != start and not any(self._person(s) for s in subjects):
+                    # "The programme also heard from Lord Roberts. He denied …": the one person the
+                    # sentence names, when its subject is no person at all.
+                    name = named.pop()
+                    if self.parties[name].gender == gender or self.parties[name].gender is None and gender is None:
+                        return Resolution(name, name, f"{pronoun.lower_}: the one person named in sentence {number + 1}")
+                    if not any(self.owner.get(t.i) not in {None, name} and self.parties[self.owner[t.i]].label == "PERSON"
+                               for t in self.units[number]):
+                        return Resolution(name, name, f"{pronoun.lower_}: the one person named in sentence {number + 1}")
                 # A sentence that names a person where no subject does (a misparsed list, an object):
                 # looking further back would skip over someone who may be the one.
                 return Resolution(None, None, f"unresolved: sentence {number + 1} names a person outside its subjects")
@@ -243,6 +255,14 @@ class Resolver:
             if number != start and any(FAMILY.get(t.lower_) == family for t in self.units[number]):
                 return Resolution(None, None, f"unresolved: '{family}' in sentence {number + 1} refers to someone no subject names")
         return Resolution(None, None, "unresolved: no subject that fits nearby")
+
+    def _person(self, subject: Token) -> bool:
+        """Could this subject be a person (a name, a pronoun, a person's role)?"""
+        party = self.party_of(subject)
+        if party is not None:
+            return self.parties[party].label == "PERSON"
+        role = role_nouns().get(subject.lemma_.lower())
+        return subject.lower_ in FAMILY or subject.pos_ == "PROPN" or role is not None and role.kind == "person"
 
     def _may_be(self, name: str, gender: str | None) -> bool:
         known = self.parties[name].gender
@@ -399,6 +419,11 @@ class Resolver:
         beside = {self.owner[t.i] for t in self.units[start] if t.i in self.owner and t.i not in phrase}
         for number in range(start - 1, max(-1, start - 1 - _WINDOW), -1):
             subjects = [s for s in self._subjects(self.units[number]) if person or s.dep_ != "poss" or s.i in self.owner]
+            if not any(s.lower_ in FAMILY or (self.parties[self.party_of(s)].label == "PERSON") == person
+                       for s in subjects if s.lower_ in FAMILY or self.party_of(s)):
+                # "…, if Gordon Brown opens up his books, say the Lib Dems": with no named subject in
+                # its main clauses, a unit's lower clauses may hold the one named party.
+                subjects += [t for t in self.units[number] if t.dep_ in SUBJECTS and t not in subjects and not self.quoted[t.i]]
             fits, named_people = set(), False
             for subject in subjects:
                 found = self.resolve(subject) if subject.lower_ in FAMILY or subject.i in self.owner else None

@@ -101,6 +101,14 @@ def first_names() -> dict[str, str]:
             if share[sex] >= 0.002 and share[sex] >= 20 * share[other]}
 
 
+#: Words that call a claim false: '"That is untrue," he said' is a denial.
+REBUTTALS = frozenset({"untrue", "false", "wrong", "baseless", "groundless", "unfounded", "nonsense", "rubbish", "absurd",
+                       "ridiculous", "misleading", "inaccurate", "incorrect", "lie", "lies", "exaggerated", "fabricated",
+                       "fabrication", "fiction", "fantasy", "speculation", "gossip", "merit", "rumour", "rumor"})
+#: Nouns for what one party says about another: what a denial answers ("denied the allegations").
+ACCUSATIONS = frozenset({"accusation", "allegation", "claim", "report", "charge", "suggestion", "story", "assertion",
+                         "view", "criticism", "comment", "remark", "rumour", "rumor", "speculation", "idea", "notion"})
+
 #: Pronouns that can be a speaker, with what they can refer to.
 PRONOUNS = {
     "he": ("person", "m"), "she": ("person", "f"),

@@ -40,10 +40,13 @@ _NAME_PARTICLES = {"de", "da", "di", "del", "van", "von", "der", "le", "la", "al
 def repair(doc: Doc) -> None:
     """Correct ``doc.ents`` in place (see the module docstring)."""
     spans: list[Span] = []
+    demoted: dict[str, str | None] = {}  # what a PERSON name really is, wherever one mention shows it
     for ent in doc.ents:
         label = ent.label_
         if label == "PERSON":
             label = _person_label(ent)
+            if label != "PERSON":
+                demoted.setdefault(ent.text.lower(), label)
         elif label not in _NUMERIC and _titled(ent):
             ent, label = _after_title(ent), "PERSON"
         elif label in PARTY_LABELS and _person_role(ent):
@@ -52,6 +55,8 @@ def repair(doc: Doc) -> None:
             label = None  # "unions": a common noun the recognizer took for a name
         if label and len(ent):
             spans.append(Span(doc, ent.start, ent.end, label=label))
+    spans = [s for s in (Span(doc, s.start, s.end, label=demoted.get(s.text.lower(), "PERSON") or "")
+                         if s.label_ == "PERSON" else s for s in spans) if s.label_]
     spans = _owners_of_org_parts(spans)
     spans = _claim(spans, _titled_runs(doc, spans))
     spans = _claim(spans, _peer_names(doc, spans))
@@ -65,7 +70,7 @@ def _person_label(ent: Span) -> str | None:
     if ent.end < len(doc) and doc[ent.end].text in {"-", "–"} and not ent[-1].whitespace_:
         return None  # "Oscar-winning", "Bush-style"
     before = doc[ent.start - 1] if ent.start else None
-    if before is not None and before.lower_ in {"the", "a", "an"} and not _is_title(ent[0]):
+    if ent[0].lower_ in {"the", "a", "an"} or before is not None and before.lower_ in {"the", "a", "an"} and not _is_title(ent[0]):
         # "the Lib Dems" are a party; "the Welshman" is a description, not a name
         return "NORP" if ent.root.tag_ == "NNPS" or ent[-1].lower_.endswith("s") and len(ent) > 1 else None
     if _org_headed(ent):
@@ -171,7 +176,7 @@ def _peer_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """"Lord Roberts of Conwy": a peer's name goes on with "of" and a place."""
     found = []
     for span in spans:
-        before = doc[span.start - 1] if span.start else None
+        before = span[0] if span[0].lower_ in PEERAGES else doc[span.start - 1] if span.start else None
         if span.label_ == "PERSON" and before is not None and before.lower_ in PEERAGES and span.end + 1 < len(doc) \
                 and doc[span.end].lower_ == "of" and doc[span.end + 1].pos_ == "PROPN":
             end = span.end + 1
@@ -291,6 +296,9 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
         if ent.label_ == "PERSON":
             words = text_of(tokens).lower().split()
             key = words[words.index("of") - 1] if "of" in words[1:] else words[-1]  # "roberts" of Conwy
+            peer = {ent[0].lower_, doc[ent.start - 1].lower_ if ent.start else ""}
+            if peer & PEERAGES or "of" in words[1:]:
+                key = f"peer {key}"  # "Lord Roberts (of Conwy)" is not "Sion Aubrey Roberts"
             people.setdefault(key, []).append(ent)
         else:
             others.setdefault(text_of(tokens).lower(), []).append(ent)
@@ -326,13 +334,18 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
                     _add(parties, owner, text_of(_strip(mention)), "PERSON", mention)
             continue
         name = max(sorted(full), key=len) if full else text_of(_strip(mentions[0]))
+        if key.startswith("peer "):  # a peer's title is part of the name: "Lord Roberts of Conwy"
+            title = next((t.text for m in mentions for t in (m[0], doc[m.start - 1] if m.start else m[0]) if t.lower_ in PEERAGES), None)
+            name = f"{title} {name}" if title and not name.lower().startswith(title.lower()) else name
         for mention in mentions:
             _add(parties, owner, name, "PERSON", mention)
     for key, mentions in others.items():
         # "Wagner" is "Wagner Group" when that is the one longer name and the rest is a legal or
-        # corporate suffix ("Sky" is not "Sky Plus", a product).
-        homes = [k for k in others if k != key and k.startswith(key + " ") and others[k][0].label_ == mentions[0].label_
-                 and set(k[len(key):].split()) <= _ORG_SUFFIXES]
+        # corporate suffix, or the one two-word organisation it starts ("Merrill Lynch").
+        longer = [k for k in others if k != key and k.startswith(key + " ") and others[k][0].label_ == mentions[0].label_]
+        homes = [k for k in longer if set(k[len(key):].split()) <= _ORG_SUFFIXES]
+        if not homes and mentions[0].label_ == "ORG" and " " not in key and len(longer) == 1 and len(longer[0].split()) == 2:
+            homes = longer  # "Merrill" is "Merrill Lynch" when the article names no other Merrill
         home = homes[0] if len(homes) == 1 else key
         name = text_of(_strip(others[home][0]))
         for mention in mentions:

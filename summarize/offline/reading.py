@@ -14,7 +14,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
+
+    from summarize.offline.coref import Resolution, Resolver
 
 
 @dataclass
@@ -69,6 +71,25 @@ class Claim:
 
 
 @dataclass
+class Denial:
+    """A denial as structure: who denies (``denier``, the party, or the speaker as the article
+    names them), what (``content``, without the reporting frame: "the pair were involved in the
+    chase", not "denied that …"), and, when the article gives it, the claim it answers
+    (``accusation``) and who made that claim (``claimant``; None when the article names nobody)."""
+
+    claim: Claim
+    denier: str
+    content: str
+    accusation: Claim | None = None
+    claimant: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"denier": self.denier, "content": self.content, "claimant": self.claimant,
+                "accusation": self.accusation.content if self.accusation is not None else None,
+                "sentence": self.claim.sentence}
+
+
+@dataclass
 class Reading:
     """An article as the offline engine sees it."""
 
@@ -79,6 +100,14 @@ class Reading:
     claims: list[Claim]
     #: Token index -> the party whose mention holds that token.
     owner: dict[int, str] = field(default_factory=dict)
+    #: The claims whose stance is "denies", as structure (see :class:`Denial`), in article order.
+    denials: list[Denial] = field(default_factory=list)
+    #: Who any other mention is ("the chancellor", "he" as an object's possessor…): :meth:`refer`.
+    resolver: Resolver | None = field(default=None, repr=False)
+
+    def refer(self, head: Token) -> Resolution | None:
+        """What the noun phrase headed by ``head`` refers to (its name, or how it stayed unresolved)."""
+        return self.resolver.resolve(head) if self.resolver is not None else None
 
     @cached_property
     def texts(self) -> list[str]:
@@ -141,4 +170,5 @@ class ReadingCache:
 
 def read_doc(doc: Doc) -> Reading:
     """The Reading of a parsed article (the components have already run on ``doc``)."""
-    return Reading(doc=doc, units=list(doc._.units), parties=list(doc._.parties), claims=list(doc._.claims), owner=dict(doc._.owner))
+    return Reading(doc=doc, units=list(doc._.units), parties=list(doc._.parties), claims=list(doc._.claims),
+                   owner=dict(doc._.owner), resolver=doc._.resolver, denials=list(doc._.denials or []))
