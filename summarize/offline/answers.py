@@ -193,7 +193,19 @@ def _entity(ask: Ask, unit: Span, reading: Reading, allow_quoted: bool, verb_abs
     best = min(spans, key=key, default=None)
     if best is None or (ask.kind == "count" and ask.noun is not None and key(best)[0] >= 0):
         return None  # nothing of the kind, or a number of something else
+    if ask.noun is not None and ask.noun.tag_ == "NNS" and ask.kind not in {"count", "money", "amount", "percent"}:
+        return _with_partners(best, spans)  # "Which two photographers …?": both of them
     return _place_phrase(best, ask) if ask.wh == "where" else _with_qualifier(best, ask.kind)
+
+
+def _with_partners(span: Span, spans: list[Span]) -> str:
+    """An entity with those coordinated with it ("Jamie Fawcett and Ben McDonald")."""
+    partners = [s for s in spans if s is not span and (s.root.head == span.root and s.root.dep_ == "conj"
+                                                        or span.root.head == s.root and span.root.dep_ == "conj")]
+    if not partners:
+        return span.text
+    first, last = min([span, *partners], key=lambda s: s.start), max([span, *partners], key=lambda s: s.end)
+    return span.doc[first.start:last.end].text
 
 
 def _of_kind(token: Token, kind: str, modified: bool = False) -> bool:

@@ -33,6 +33,7 @@ KINDS = {
     "percent": (("PERCENT",), "percentage"), "time": (("DATE", "TIME"), "date or time"), "place": (("GPE", "LOC", "FAC"), "place"),
     "org": (("ORG",), "organisation"), "press": (("ORG", "WORK_OF_ART"), "publication"), "person": (("PERSON",), "person"),
     "agent": (("PERSON", "ORG"), "person or organisation"), "thing": (tuple(NAMES), "name"),
+    "work": (("WORK_OF_ART", "ORG", "PRODUCT", "EVENT", "FAC", "LAW"), "title"),
 }
 #: "which *city*", "what *fine*": the noun after the wh word says the kind (role nouns also come from the lexicon).
 NOUN_KIND = {word: kind for kind, words in {
@@ -43,8 +44,9 @@ NOUN_KIND = {word: kind for kind, words in {
     "org": "group company firm broadcaster organisation organization agency bank club team party union network channel station "
            "airline ministry department body regulator charity university institution manufacturer retailer insurer brand studio",
     "press": "newspaper paper magazine journal publication tabloid daily outlet", "title": "post job title position role office rank",
-    "time": "year day date month week", "duration": "time", "percent": "percentage proportion rate",
-    "count": "number total figure score amount", "person": "person man woman player politician athlete",
+    "time": "year day date month week", "duration": "time", "percent": "percentage proportion rate share stake",
+    "count": "number total figure score amount", "person": "person man woman player politician athlete photographer journalist",
+    "work": "film movie book album song show programme program series novel play single documentary",
 }.items() for word in words.split()}
 MONEY_CUES = set("lose pay cost spend raise earn fine worth invest investment owe charge price fee salary money prize bribe "
                   "sell buy value budget fund funding spending compensation award wage revenue profit tax loan bid".split())

@@ -133,6 +133,8 @@ class Resolver:
 
     def _resolve(self, head: Token) -> Resolution:
         party = self.party_of(head)
+        if party is not None and head.ent_type_ == "NORP" and head.tag_ in {"NN", "NNP"} and self._role(head):
+            party = None  # "the American": a description of someone, not the nation
         if party is not None:
             return Resolution(party, party, "name")
         if head.lower_ in FAMILY and head.tag_ in {"PRP", "PRP$"}:
@@ -176,14 +178,20 @@ class Resolver:
         main += [t for t in unit if t.dep_ == "conj" and t.head in main and t.pos_ in {"VERB", "AUX"}]
         main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]]
         subjects = [c for verb in main for c in verb.children if c.dep_ in SUBJECTS and not self.quoted[c.i]]
+        # "Mr Llwyd's theory has been questioned by Dafydd Wigley": the agent is the one who acts
+        agents = [g for verb in main for c in verb.children if c.dep_ == "agent" for g in c.children
+                  if g.dep_ == "pobj" and not self.quoted[g.i]]
         owners = [c for s in subjects for c in s.children if c.dep_ == "poss" and not self.quoted[c.i]
-                  and (c.i in self.owner or c.lower_ in FAMILY)]
-        return subjects + owners
+                  and (c.i in self.owner or c.lower_ in FAMILY) and not (s.dep_ == "nsubjpass" and agents)]
+        return subjects + agents + owners
 
     def _above(self, pronoun: Token) -> list[Token]:
         """Subjects of the clauses above the pronoun in its own unit, before it ("Mr Brown said he …",
         "al-Gosaibi had caused uproar when he said …"), nearest first."""
         found, verb = [], pronoun.head
+        # "When President Kirchner arrived in power he began …": a clause before it, on its own verb
+        found += [s for c in verb.children if c.dep_ == "advcl" and c.i < pronoun.i
+                  for s in c.children if s.dep_ in SUBJECTS and not self.quoted[s.i] and self.party_of(s)]
         while verb.head.i != verb.i:
             controller = next((c for c in verb.head.children if c.dep_ == "dobj"), None) if verb.dep_ == "xcomp" else None
             verb = verb.head
@@ -255,6 +263,13 @@ class Resolver:
             if number != start and any(FAMILY.get(t.lower_) == family for t in self.units[number]):
                 return Resolution(None, None, f"unresolved: '{family}' in sentence {number + 1} refers to someone no subject names")
         return Resolution(None, None, "unresolved: no subject that fits nearby")
+
+    def _other_role(self, subject: Token, lemma: str) -> bool:
+        """Is this subject no person, or a person by another role ("the referee" for "the coach")?"""
+        role = role_nouns().get(subject.lemma_.lower())
+        if self.party_of(subject) is not None or subject.lower_ in FAMILY:
+            return False
+        return role is None and subject.pos_ != "PROPN" or role is not None and role.kind == "person" and subject.lemma_.lower() != lemma
 
     def _person(self, subject: Token) -> bool:
         """Could this subject be a person (a name, a pronoun, a person's role)?"""
@@ -336,7 +351,8 @@ class Resolver:
                 return Resolution(party, party, "name")
             if kind == "org" and label != "PERSON":
                 return Resolution(None, None, f"'{party}' may be what 'it' is")
-            if kind == "person" and party.split()[0].lower() in first_names() and len(party.split()) > 1:
+            if kind == "person" and party.split()[0].lower() in first_names() and 1 < len(party.split()) <= 3 \
+                    and party.split()[-1].lower().rstrip("s") not in role_nouns():
                 return Resolution(None, None, f"'{party}' may be a person the tagger called {label}")
             return None
         lower = FAMILY.get(subject.lower_)
@@ -442,7 +458,7 @@ class Resolver:
                 gendered = self.parties[party].gender
                 if person and role.gender not in {None, gendered} and gendered is not None:
                     continue
-                others = [r for r in self.parties[party].roles if role_nouns().get(r[-1], _DESCRIPTOR).kind == role.kind]
+                others = [r for r in self.parties[party].roles if r[-1] in role_nouns() and role_nouns()[r[-1]].kind == role.kind]
                 if person and others and not any(_compatible(r, lemma, words, names) for r in others):
                     continue  # "Vince Cable, Lib Dem spokesman" is no "chancellor"
                 fits.add(party)
@@ -450,6 +466,17 @@ class Resolver:
                 name = next(iter(fits))
                 return Resolution(name, name, f"{what}: subject of sentence {number + 1}")
             if fits or (person and named_people):
+                break
+            if person and subjects and all(self._other_role(s, lemma) for s in subjects):
+                # "The referee … defended the officials after criticism by Matt Williams. The Scotland
+                # coach said …": the one person the sentence names, when its subject is someone else.
+                named = {self.owner[t.i] for t in self.units[number] if t.i in self.owner and not self.quoted[t.i]
+                         and self.parties[self.owner[t.i]].label == "PERSON"} - beside
+                if len(named) == 1:
+                    name = named.pop()
+                    others = [r for r in self.parties[name].roles if r[-1] in role_nouns() and role_nouns()[r[-1]].kind == "person"]
+                    if not others or any(_compatible(r, lemma, words, names) for r in others):
+                        return Resolution(name, name, f"{what}: the one person named in sentence {number + 1}")
                 break
             if not person and any(s.pos_ == "PROPN" and self.party_of(s) is None for s in subjects):
                 break  # a name the tagger did not call an organisation ("Air Deccan") may be the firm

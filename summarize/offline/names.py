@@ -164,12 +164,26 @@ def _titled_runs(doc: Doc, spans: list[Span]) -> list[Span]:
         if not _is_title(token) or token.i + 1 >= len(doc):
             continue
         end = token.i + 1
-        while end < len(doc) and doc[end].pos_ == "PROPN" and (doc[end].text[:1].isupper() or doc[end].lower_ in _NAME_PARTICLES) \
-                and not _is_title(doc[end]):
+        while end < len(doc) and (doc[end].pos_ == "PROPN" and (doc[end].text[:1].isupper() or doc[end].lower_ in _NAME_PARTICLES)
+                                  and not _is_title(doc[end]) or _hyphen(doc, end)):
             end += 1
         if end > token.i + 1 and not any(i in taken for i in range(token.i + 1, end)):
             found.append(Span(doc, token.i + 1, end, label="PERSON"))
     return found
+
+
+def _hyphen(doc: Doc, i: int) -> bool:
+    """A hyphen joining two capitalised words with no space ("Kilroy-Silk")."""
+    return doc[i].text == "-" and 0 < i < len(doc) - 1 and not doc[i - 1].whitespace_ and not doc[i].whitespace_ \
+        and doc[i + 1].text[:1].isupper()
+
+
+def _word_end(doc: Doc, i: int) -> int:
+    """The end of the hyphenated word starting at token ``i`` ("Kilroy" "-" "Silk")."""
+    end = i + 1
+    while end + 1 < len(doc) and _hyphen(doc, end):
+        end += 2
+    return end
 
 
 def _peer_names(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -191,28 +205,32 @@ def _surnames(doc: Doc, spans: list[Span]) -> list[Span]:
     full: dict[str, set[tuple[str, ...]]] = {}
     for span in spans:
         if span.label_ == "PERSON":
-            words = [t.text for t in _strip(span)]
+            words = text_of(_strip(span)).split()
             if len(words) > 1 and " of " not in text_of(span):
                 full.setdefault(words[-1].lower(), set()).add(tuple(w.lower() for w in words[:-1]))
     people = {i for s in spans if s.label_ == "PERSON" for i in range(s.start, s.end)}
     others = {i: s for s in spans if s.label_ != "PERSON" for i in range(s.start, s.end)}
     found = []
-    for token in doc:
-        forms = full.get(token.lower_)
-        if token.i in people or forms is None or len(forms) != 1 or token.pos_ != "PROPN" or not token.text[:1].isupper():
+    for first_token in doc:
+        if first_token.i > 0 and _hyphen(doc, first_token.i - 1):
+            continue  # inside a hyphenated word
+        end = _word_end(doc, first_token.i)
+        forms = full.get(doc[first_token.i:end].text.lower())
+        token = doc[end - 1]
+        if token.i in people or forms is None or len(forms) != 1 or first_token.pos_ != "PROPN" or not first_token.text[:1].isupper():
             continue
-        start = token.i
+        start = first_token.i
         first = next(iter(forms))
         while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].lower_ in first and start - 1 not in people:
             start -= 1  # "De Vido", "Willie Walsh" written out again
-        if token.dep_ == "compound" and token.head.pos_ == "PROPN" and token.head.i not in people:
+        if token.dep_ == "compound" and token.head.pos_ == "PROPN" and token.head.i not in people and token.head.i >= end:
             continue  # "Howard League": a longer name
         if any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < start for c in token.children):
             continue  # another first name: another person
         ent = others.get(token.i)
-        if ent is not None and text_of(_strip(ent)).lower() != text_of(doc[start:token.i + 1]).lower():
+        if ent is not None and text_of(_strip(ent)).lower() != text_of(doc[start:end]).lower():
             continue  # a surname inside another organisation's name
-        found.append(Span(doc, start, token.i + 1, label="PERSON"))
+        found.append(Span(doc, start, end, label="PERSON"))
     return found
 
 
@@ -305,7 +323,7 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
     # "Aston" where the article also says "Aston Martin" (an ORG): the single word is that organisation.
     longer_names = {ent.text.split()[0].lower(): ent.label_ for ent in doc.ents
                     if ent.label_ not in {"PERSON", *_NUMERIC} and len(ent) > 1}
-    for key in [k for k, v in people.items() if all(len(_strip(m)) == 1 for m in v) and k in longer_names]:
+    for key in [k for k, v in people.items() if all(len(text_of(_strip(m)).split()) == 1 for m in v) and k in longer_names]:
         people.pop(key)
     # A surname that spaCy labelled ORG elsewhere ("Kirby said") is the person (a country never is).
     for key in [k for k in others if k in people and " " not in k and all(m.label_ == "ORG" for m in others[k])]:
@@ -324,13 +342,16 @@ def find_parties(doc: Doc) -> tuple[list[Party], dict[int, str]]:
                     name = " ".join(filter(None, [title.text if title is not None else None, text_of(_strip(mention))]))
                     _add(parties, owner, name, "PERSON", mention)
             continue
-        full = {text_of(_strip(m)) for m in mentions if len(_strip(m)) > 1}
-        if len(full) > 1 and len({tuple(t.lower_ for t in _strip(m)[:-1]) for m in mentions if len(_strip(m)) > 1
+        def words(mention: Span) -> list[str]:
+            return text_of(_strip(mention)).split()  # "Kilroy-Silk" is one word
+
+        full = {text_of(_strip(m)) for m in mentions if len(words(m)) > 1}
+        if len(full) > 1 and len({tuple(w.lower() for w in words(m)[:-1]) for m in mentions if len(words(m)) > 1
                                   if " of " not in text_of(m)}) > 1:
             # Two people share the surname ("Tony Blair", "Cherie Blair"): full forms stand alone,
             # a bare "Blair" belongs to nobody.
             for mention in mentions:
-                if len(_strip(mention)) > 1:
+                if len(words(mention)) > 1:
                     _add(parties, owner, text_of(_strip(mention)), "PERSON", mention)
             continue
         name = max(sorted(full), key=len) if full else text_of(_strip(mentions[0]))

@@ -42,6 +42,8 @@ def answer_speech(ask: Ask, reading: Reading) -> Answer | None:
         if found is not None:
             return found
     if ask.wh in {"who", "whom"} or ask.wh == "which" and ask.kind in {"agent", "person", "org", "press"}:
+        if ask.asked is not None and verb is not None and ask.object_role:
+            return _object_of(ask, reading, verb)  # "Whom did NTL blame …?"
         if ask.asked is not None and verb is not None:
             return _inside_claims(ask, reading, claims_of(ask.asked, reading))  # "Who does X allege …?"
         if ask.quote:
@@ -75,7 +77,7 @@ def display(claim: Claim, reading: Reading) -> str | None:
 def _bare(mention: str) -> bool:
     """A pronoun, or "the" + a role ("the chancellor", "the Scotland coach"): no answer on its own."""
     words = mention.lower().split()
-    if not words or words[0] in FAMILY:
+    if not words or len(words) == 1 and words[0] in FAMILY:
         return True
     return words[0] in {"the", "this"} and (words[-1] in role_nouns() or "year-old" in words[-1] or len(words) <= 3
                                             and words[-1][:1].isalpha() and words[-1] not in {"experts", "critics"}
@@ -88,11 +90,11 @@ def name_of(token: Token, reading: Reading) -> str | None:
     the article names nobody; None for a pronoun or role left unresolved."""
     if token.i in reading.owner:
         return reading.owner[token.i]
+    if token.lower_ in FAMILY and reading.doc._.quoted and reading.doc._.quoted[token.i]:
+        return _quoted_referent(token, reading)
     resolution = reading.refer(token)
     if resolution is not None and resolution.party:
         return resolution.party
-    if token.lower_ in FAMILY and reading.doc._.quoted and reading.doc._.quoted[token.i]:
-        return _quoted_referent(token, reading)
     if token.pos_ == "PRON":
         return None
     words = phrase(token, 10)
@@ -105,6 +107,13 @@ def _quoted_referent(pronoun: Token, reading: Reading) -> str | None:
     family = FAMILY.get(pronoun.lower_)
     if family not in {"he", "she"}:
         return None
+    quoted = reading.doc._.quoted
+    verb = pronoun.head
+    while verb.head.i != verb.i and quoted[verb.head.i]:  # '"The referee has confirmed that he is …"'
+        verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
+        if subject is not None and subject.lower_ not in FAMILY and subject.pos_ in ("NOUN", "PROPN"):
+            return name_of(subject, reading)
     unit = reading.units[reading.unit_of(pronoun.i)]
     speakers = {c.party for c in reading.claims if c.index == reading.unit_of(pronoun.i)}
     for token in reversed(reading.doc[unit.start:pronoun.i]):
@@ -151,15 +160,15 @@ def _same_party(asked: Span, claim: Claim, reading: Reading) -> bool:
     if proper:
         if not set(proper) <= words:
             return False
-        full = (claim.party or "").lower().split()
+        full = {w.lower() for text in (claim.party or "", claim.mention) for w in text.split()}
         # "Matt Williams" is not "Nigel Williams": every name the question gives must be the party's
-        return not (party is not None and party.label == "PERSON" and len(proper) > 1 and not set(proper) <= set(full))
+        return not (party is not None and party.label == "PERSON" and len(proper) > 1 and not set(proper) <= full)
     head = asked.root.lemma_.lower()
     mention_head = claim.mention.split()[-1].lower() if claim.mention else ""
     own = {t.lemma_.lower() for t in asked if content_word(t)}
     said = {t.lemma_.lower() for t in reading.doc[claim.mention_span[0]:claim.mention_span[1]] if content_word(t)}
     if head in said and (mention_head.rstrip("s") == head.rstrip("s") or head in role_nouns()):
-        return len(own & said) >= min(2, len(own))
+        return True
     return False
 
 
@@ -251,10 +260,11 @@ def _what_was_said(ask: Ask, reading: Reading, verb: Token) -> Answer | None:
 def _inner_answer(ask: Ask, claim: Claim, reading: Reading) -> str | None:
     """"What did Mr Brown insist he was on course to *meet*?": the object of the question's own
     verb inside the claim, when the claim uses that verb."""
-    inner = next((t for t in ask.doc if t.pos_ in ("VERB", "AUX") and t != ask.reporting and t.lemma_ not in ("do", "be", "have")
-                  and ask.reporting is not None and t.i > ask.reporting.i), None)
-    if inner is None:
-        return None
+    verb = ask.reporting
+    inner = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")), None) if verb is not None else None
+    inner = inner or next((t for t in ask.doc[verb.i + 1:] if t.pos_ in ("VERB", "AUX")), None) if verb is not None else None
+    if inner is None or inner.lemma_ in ("do", "be", "have", "happen"):
+        return None  # "What did Souness claim Bellamy had done …?": the claim itself answers
     for token in reading.doc[claim.content_span[0]:claim.content_span[1]]:
         if token.lemma_ == inner.lemma_ and token.pos_ in ("VERB", "AUX"):
             target = next((c for c in token.children if c.dep_ in ("dobj", "attr", "xcomp", "ccomp")), None)
@@ -264,26 +274,49 @@ def _inner_answer(ask: Ask, claim: Claim, reading: Reading) -> str | None:
     return None
 
 
+def _object_of(ask: Ask, reading: Reading, verb: Token) -> Answer | None:
+    """"Whom did X blame / accuse / criticise?": the noun phrase X's claim with that verb is about."""
+    lemma = verb.lemma_.lower()
+    mine = [c for c in claims_of(ask.asked, reading) if c.verb and reading.doc[c.verb_token].lemma_.lower() == lemma]
+    if not mine:
+        return None
+    best = max(mine, key=lambda c: _score(ask, c, reading))
+    root = reading.doc[best.content_span[0]:best.content_span[1]].root
+    name = name_of(root, reading) if root.pos_ in ("NOUN", "PROPN", "PRON") else None
+    if name is None:
+        return Answer(ask.text, None, [best.sentence], reason="the article does not say whom, in so many words", confidence=0.5)
+    return Answer(ask.text, name, [best.sentence], confidence=0.75)
+
+
 def _inside_claims(ask: Ask, reading: Reading, claims: list[Claim]) -> Answer | None:
     """"Who does X allege grabbed …?", "According to X, which referee …?": the filler of the question's
     verb inside X's words (its subject, or its object for "whom")."""
     if not claims:
         return None
     claims = sorted(claims, key=lambda c: -_score(ask, c, reading))
-    lemma = ask.verb.lemma_ if ask.verb is not None and ask.verb != ask.reporting else None
-    for claim in claims[:3]:
-        for token in reading.doc[claim.content_span[0]:claim.content_span[1]]:
-            if lemma is not None and token.lemma_ != lemma:
-                continue
-            filler = next((c for c in token.children if c.dep_ in (("dobj", "nsubjpass") if ask.object_role else ("nsubj", "nsubjpass"))), None)
-            if filler is None and token.dep_ in ("acomp", "ccomp") and lemma is not None:
-                filler = next((c for c in token.head.children if c.dep_ == "nsubj"), None)  # "… is satisfied"
-            if filler is not None and filler.lower_ not in WH:
+    # The question's own predicates, the one the wh word fills first ("which referee is *satisfied*
+    # he dealt …", "would *set out* …"), never its reporting verb.
+    predicates = [t for t in ask.doc if t.pos_ in ("VERB", "AUX", "ADJ") and t != ask.reporting and t.lemma_ not in ("do", "be", "have")
+                  and (t.pos_ != "ADJ" or t.dep_ in ("acomp", "ROOT"))]
+    predicates.sort(key=lambda t: (not any(c.lower_ in WH or c.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ in WH for g in c.subtree)
+                                           for c in (*t.children, *t.head.children)), t.i))
+    unnamed = None
+    for predicate in predicates:
+        for claim in claims[:3]:
+            for token in reading.doc[claim.content_span[0]:claim.content_span[1]]:
+                if token.lemma_ != predicate.lemma_:
+                    continue
+                roles = ("dobj", "nsubjpass") if ask.object_role else ("nsubj", "nsubjpass")
+                filler = next((c for c in token.children if c.dep_ in roles), None)
+                if filler is None and token.dep_ in ("acomp", "oprd"):
+                    filler = next((c for c in token.head.children if c.dep_ == "nsubj"), None)  # "… is satisfied"
+                if filler is None or filler.lower_ in WH:
+                    continue
                 name = name_of(filler, reading)
                 if name:
                     return Answer(ask.text, name, [claim.sentence], confidence=0.7)
-                return Answer(ask.text, None, [claim.sentence], reason=f"the article does not say who '{filler.text}' is here", confidence=0.5)
-    return None
+                unnamed = unnamed or Answer(ask.text, None, [claim.sentence], reason=f"the article does not say who '{filler.text}' is here", confidence=0.5)
+    return unnamed
 
 
 def _according(ask: Ask, reading: Reading) -> Answer | None:
