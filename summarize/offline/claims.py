@@ -113,15 +113,8 @@ class Attribution:
         agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if verb.tag_ == "VBN" and verb.dep_ == "acl" and agent is not None and not self.quoted[agent.i]:
             # "… claims denied by Labour": the agent speaks about the noun the participle qualifies.
-            comma = verb.head.left_edge.i - 1
-            if comma > 0 and self.doc[comma].text == "," and verb.head.lemma_.lower() in ACCUSATIONS:
-                # "… accusations of anti-Semitism, claims denied by Labour": the phrase before the comma.
-                phrase = self.doc[comma - 1]
-                while phrase.head.i != phrase.i and phrase.head.pos_ not in {"VERB", "AUX"} and phrase.head.right_edge.i == comma - 1:
-                    phrase = phrase.head
-                noun = list(phrase.subtree)
-            else:
-                noun = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            before = self._before_comma(verb.head)
+            noun = before if before is not None else [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
             trimmed = self._trim(noun)
             if trimmed is None:
                 return None
@@ -140,6 +133,22 @@ class Attribution:
         words = [t.text for t in verb.children if t.dep_ in {"dobj", "prt"} and entry.partner and t.lemma_.lower() == entry.partner]
         verb_text = " ".join([verb.text, *words])
         return self._make(speaker, entry.stance, verb_text, verb.i, start, end, quoted, number)
+
+    def _before_comma(self, noun: Token) -> list[Token] | None:
+        """"Campaigners say the plant leaked oil, a claim denied by X" / ", a charge the company
+        denies": the accusation noun after a comma stands for what comes before it: the largest
+        phrase ending at the comma below the sentence's reporting or main verb."""
+        comma = noun.left_edge.i - 1
+        if comma <= 0 or self.doc[comma].text != "," or noun.lemma_.lower() not in ACCUSATIONS:
+            return None
+        phrase = self.doc[comma - 1]
+        while phrase.head.i != phrase.i and phrase.head.right_edge.i <= comma - 1 + 1 and phrase.head.dep_ != "ROOT" \
+                and phrase.head.lemma_.lower() not in reporting_verbs() and phrase.head.i < comma:
+            phrase = phrase.head
+        tokens = [t for t in phrase.subtree if t.i < comma]
+        while tokens and tokens[0].pos_ == "ADP":
+            tokens = tokens[1:]  # "of dumping waste …"
+        return tokens or None
 
     def _according(self, according: Token, number: int) -> Claim | None:
         """"According to X, …": X (the object of "to") speaks the clause "according" hangs from."""
@@ -182,7 +191,9 @@ class Attribution:
         if subject is not None:
             if subject.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
                 return verb.head  # "X, who denied …": the relative clause's antecedent
-            if subject.dep_ == "csubj" or subject.pos_ not in {"NOUN", "PROPN", "PRON"} or subject.lower_ in {"i", "we", "you", "there"}:
+            nominal = subject.pos_ in {"NOUN", "PROPN", "PRON"} or subject.pos_ == "ADJ" and any(
+                c.dep_ == "det" for c in subject.children)  # "the 64-year-old denies murder", "the accused"
+            if subject.dep_ == "csubj" or not nominal or subject.lower_ in {"i", "we", "you", "there"}:
                 return None
             if subject.lower_ == "it" and verb.lemma_ == "be":
                 return None  # "it has been a strange week": no one
@@ -191,6 +202,8 @@ class Attribution:
             ) and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
                 return None  # "it is said that …"
             return subject
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "ROOT" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return verb.head  # "Victims' groups accusing it of …" (no main verb): the groups speak
         if verb.dep_ in _FOLLOWERS and verb.head.i != verb.i and verb.dep_ != "relcl":
             head = verb.head
             if verb.dep_ == "conj" and head.dep_ in {"ccomp", "xcomp"}:
@@ -225,10 +238,16 @@ class Attribution:
         claim of its own (", saying …", "and added …", "according to …")."""
         if entry.frame == "quote":
             return self._quotation(verb)
-        children = [c for c in verb.children if c.i != speaker.i and not speaker.left_edge.i <= c.i <= speaker.right_edge.i]
+        inside = verb.head.i == speaker.i and verb.dep_ in {"relcl", "acl"}  # "X, which denies …": the verb is in X's phrase
+        children = [c for c in verb.children if c.i != speaker.i and (inside or not speaker.left_edge.i <= c.i <= speaker.right_edge.i)]
         relative = next((c for c in children if c.tag_ in {"WDT", "WP"} and c.dep_ in {"dobj", "nsubjpass"}), None)
-        if verb.dep_ == "relcl" and relative is not None:
-            # "… accusations of anti-Semitism, which Labour denied": what "which" stands for.
+        objects = any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in children)
+        if verb.dep_ == "relcl" and (relative is not None or not objects and verb.head.lemma_.lower() in ACCUSATIONS):
+            # "… accusations of anti-Semitism, which Labour denied", "…, a charge the company denies":
+            # what "which" (or nothing) stands for.
+            before = self._before_comma(verb.head)
+            if before is not None:
+                return self._trim(before)
             return self._trim([t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)])
         passive_subject = next((c for c in children if c.dep_ == "nsubjpass"), None)
         if passive_subject is not None:
@@ -246,6 +265,10 @@ class Attribution:
         start = None
         if clause is not None:
             start = clause.left_edge
+            subjectless = not any(c.dep_ in _SUBJECT_DEPS for c in clause.children)
+            before = next((c for c in right if c.dep_ == "dobj" and c.i < clause.i), None)
+            if subjectless and before is not None:
+                start = before.left_edge  # "denied Mr Yeo, his spokesman, said the plans stink": Yeo said it
         elif entry.frame == "clause":
             # The parser may hang "that" anywhere; it still opens what was said ("reported the previous day that …").
             start = next((t for c in right for t in c.subtree if t.lower_ == "that" and t.dep_ not in {"det", "nsubj", "nsubjpass"}), None)
@@ -272,6 +295,11 @@ class Attribution:
                 end = min(end, child.left_edge.i)
         unit = self.units[self.resolver._unit_of[verb.i]]
         end = min(end, unit.end)
+        for token in self.doc[start.i:end]:
+            # "…, a charge the company denies": another party's answer, not part of what was said
+            if token.lemma_.lower() in ACCUSATIONS and token.dep_ in {"appos", "npadvmod"} and token.left_edge.i > start.i \
+                    and self.doc[token.left_edge.i - 1].text == "," and any(c.dep_ in {"relcl", "acl"} for c in token.children):
+                end = min(end, token.left_edge.i - 1)
         tokens = list(self.doc[start.i:end])
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ != "that" and not (
             tokens[0].lower_ in {"whether", "if"} and verb.lemma_.lower() in {"question", "ask", "wonder", "doubt"}

@@ -52,7 +52,7 @@ def _unframed(span: Span, resolver: Resolver) -> tuple[str, str | None]:
             found = resolver.resolve(owner)
             who = found.party or (text_of(owner.subtree) if found.how == "description" else None)
         clause = next((c for c in root.children if c.dep_ in {"acl", "ccomp", "relcl"} and c.i > root.i
-                       and c.pos_ in {"VERB", "AUX"}), None)
+                       and c.pos_ in {"VERB", "AUX"} and span.start <= c.i < span.end), None)
         if clause is not None:
             tokens = [t for t in clause.subtree if span.start <= t.i < span.end]
             if clause.tag_ == "VBG" and clause.lemma_.lower() in {"claim", "say", "suggest", "allege"}:
