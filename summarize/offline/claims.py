@@ -136,16 +136,25 @@ class Attribution:
 
     def _before_comma(self, noun: Token) -> list[Token] | None:
         """"Campaigners say the plant leaked oil, a claim denied by X" / ", a charge the company
-        denies": the accusation noun after a comma stands for what comes before it: the largest
-        phrase ending at the comma below the sentence's reporting or main verb."""
+        denies": the accusation noun after a comma stands for what comes before it: what the
+        sentence's reporting verb reports (after "of" for "accused X of …"), or else the largest
+        phrase ending at the comma."""
         comma = noun.left_edge.i - 1
         if comma <= 0 or self.doc[comma].text != "," or noun.lemma_.lower() not in ACCUSATIONS:
             return None
+        own = range(noun.left_edge.i, noun.right_edge.i + 1)
         phrase = self.doc[comma - 1]
-        while phrase.head.i != phrase.i and phrase.head.right_edge.i <= comma - 1 + 1 and phrase.head.dep_ != "ROOT" \
-                and phrase.head.lemma_.lower() not in reporting_verbs() and phrase.head.i < comma:
-            phrase = phrase.head
-        tokens = [t for t in phrase.subtree if t.i < comma]
+        while phrase.head.i != phrase.i and phrase.head.i < comma:
+            head = phrase.head
+            if head.dep_ == "ROOT" or head.lemma_.lower() in reporting_verbs():
+                said = [c for c in head.children if c.i > head.i and c.i < comma and c.dep_ in {"dobj", "ccomp", "xcomp", "prep", "pcomp"}]
+                if head.lemma_.lower() in reporting_verbs() and said:
+                    of = next((c for c in said if c.lower_ == "of" and c.dep_ == "prep"), None)
+                    first = self.doc[of.i + 1] if of is not None and head.lemma_.lower() == "accuse" else said[0].left_edge
+                    return [t for t in self.doc[first.i:comma] if t.i not in own]
+                break
+            phrase = head
+        tokens = [t for t in phrase.subtree if t.i < comma and t.i not in own]
         while tokens and tokens[0].pos_ == "ADP":
             tokens = tokens[1:]  # "of dumping waste …"
         return tokens or None
@@ -296,6 +305,9 @@ class Attribution:
         unit = self.units[self.resolver._unit_of[verb.i]]
         end = min(end, unit.end)
         for token in self.doc[start.i:end]:
+            if token.tag_ == "VBG" and token.dep_ == "advcl" and token.lemma_.lower() in reporting_verbs() and token.i > start.i \
+                    and self.doc[token.left_edge.i - 1].text == ",":
+                end = min(end, token.left_edge.i - 1)  # "denied it had lost, saying …": the speaker's aside
             # "…, a charge the company denies": another party's answer, not part of what was said
             if token.lemma_.lower() in ACCUSATIONS and token.dep_ in {"appos", "npadvmod"} and token.left_edge.i > start.i \
                     and self.doc[token.left_edge.i - 1].text == "," and any(c.dep_ in {"relcl", "acl"} for c in token.children):

@@ -31,11 +31,19 @@ def content_lemmas(doc: Doc, start: int, end: int) -> set[str]:
     return {t.lemma_.lower() for t in doc[start:end] if t.is_alpha and not t.is_stop}
 
 
+#: A denial of "this", "the claims", "the allegations": what it denies is the claim it answers.
+_POINTING = {"this", "that", "it", "them", "these", "those", "claim", "allegation", "accusation", "report", "charge",
+             "suggestion", "story", "rumour", "rumor", "speculation"}
+
+
 def _denial(doc: Doc, claim: Claim, claims: list[Claim], resolver: Resolver) -> Denial:
     span = doc[claim.content_span[0]:claim.content_span[1]]
     content, named_by = _unframed(span, resolver)
     accusation = answered_by(doc, claim, claims)
     claimant = named_by or (_who(accusation) if accusation is not None else None)
+    words = [t for t in span if t.is_alpha and t.dep_ not in {"det", "poss", "amod", "predet"}]
+    if accusation is not None and len(words) == 1 and words[0].lemma_.lower() in _POINTING:
+        content = accusation.content  # "But Mr Forgeard has denied this": what "this" is
     return Denial(claim=claim, denier=claim.party or claim.speaker, content=content, accusation=accusation, claimant=claimant)
 
 

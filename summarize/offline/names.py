@@ -53,6 +53,8 @@ def repair(doc: Doc) -> None:
             label = "PERSON"
         if label in PARTY_LABELS and not any(c.isupper() for c in ent.text):
             label = None  # "unions": a common noun the recognizer took for a name
+        if label and label != "PERSON" and len(ent) > 1 and _kind(ent[-1]) == "person" and ent.start and doc[ent.start - 1].lower_ == "the":
+            label = None  # "the Mid-Bedfordshire MP": a role, described
         if label and len(ent):
             spans.append(Span(doc, ent.start, ent.end, label=label))
     spans = [s for s in (Span(doc, s.start, s.end, label=demoted.get(s.text.lower(), "PERSON") or "")

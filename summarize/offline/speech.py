@@ -16,6 +16,8 @@ an answer: the question is then left unanswered, with the reason.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from summarize.offline.asking import HONORIFICS, WH, Ask, content_word, phrase, rank
@@ -35,7 +37,8 @@ def answer_speech(ask: Ask, reading: Reading) -> Answer | None:
     verb = ask.reporting
     if ask.wh == "how" and verb is not None and verb.lemma_.lower() in _DESCRIBE:
         return _described(ask, reading)
-    if ask.wh == "who" and verb is not None and any(t.lower_ == "what" for t in ask.doc[1:]):
+    quoted = {i for i, inside in enumerate(_marks(ask.doc)) if inside}
+    if ask.wh == "who" and verb is not None and any(t.lower_ == "what" and t.i not in quoted and t.i > verb.i for t in ask.doc):
         return _who_denied_what(ask, reading, _stance(verb))
     if ask.according is not None:
         found = _according(ask, reading)
@@ -56,6 +59,18 @@ def answer_speech(ask: Ask, reading: Reading) -> Answer | None:
     if ask.wh in {"what", "which"} and verb is not None and ask.asked is not None:
         return _what_was_said(ask, reading, verb)
     return None
+
+
+def _marks(doc) -> list[bool]:  # type: ignore[no-untyped-def]
+    """Per token of the question: inside a quotation?"""
+    inside, out = False, []
+    for token in doc:
+        if token.text in {'"', "“", "”"}:
+            inside = not inside if token.text == '"' else token.text == "“"
+            out.append(False)
+        else:
+            out.append(inside)
+    return out
 
 
 # -- naming ------------------------------------------------------------------------------------
@@ -152,17 +167,22 @@ def claims_of(asked: Span, reading: Reading) -> list[Claim]:
     return [c for c in reading.claims if _same_party(asked, c, reading)]
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower().replace("'s ", " ")) if w != "s"]
+
+
 def _same_party(asked: Span, claim: Claim, reading: Reading) -> bool:
-    proper = [t.lower_ for t in asked if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS and t.tag_ != "POS"]
+    proper = [w for t in asked if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS and t.tag_ != "POS"
+              for w in _words(t.text)]
     party = reading.party(claim.party)
     names = [claim.party or "", claim.speaker, claim.mention, *(party.forms if party else [])]
-    words = {w.strip("'’").removesuffix("'s").lower() for text in names for w in text.split()}
+    words = {w for text in names for w in _words(text)}
     if proper:
-        if not set(proper) <= words:
+        if proper[-1] not in words or not set(proper) <= words and len(proper) > 1 and \
+                len(_words(claim.party or "")) > 1 and not set(proper) <= set(_words(claim.party or "") + _words(claim.mention)):
+            # "Matt Williams" is not "Nigel Williams"; "Philip Pullman" may be the article's "Pullman"
             return False
-        full = {w.lower() for text in (claim.party or "", claim.mention) for w in text.split()}
-        # "Matt Williams" is not "Nigel Williams": every name the question gives must be the party's
-        return not (party is not None and party.label == "PERSON" and len(proper) > 1 and not set(proper) <= full)
+        return True
     head = asked.root.lemma_.lower()
     mention_head = claim.mention.split()[-1].lower() if claim.mention else ""
     own = {t.lemma_.lower() for t in asked if content_word(t)}
@@ -248,13 +268,25 @@ def _what_was_said(ask: Ask, reading: Reading, verb: Token) -> Answer | None:
     best = max(mine, key=lambda c: (_score(ask, c, reading), -c.index))
     denial = next((d for d in reading.denials if d.claim is best), None)
     text = _inner_answer(ask, best, reading) or best.content
-    if denial is not None and len(text.split()) > _MAX_WORDS:
-        text = denial.content  # without "the allegations that …"
+    if denial is not None and (len(text.split()) > _MAX_WORDS or denial.content != best.content and denial.accusation is not None
+                               and denial.content == denial.accusation.content):
+        text = denial.content  # without "the allegations that …", or what "this" denies
+    tied = [c for c in mine if c is not best and _score(ask, c, reading) == _score(ask, best, reading) and c.stance == best.stance]
+    if stance == "denies" and tied:
+        # "What did Serena deny?" with two denials and nothing to choose between them: both
+        joined = "; ".join(dict.fromkeys(_denied(c, reading) for c in sorted([best, *tied], key=lambda c: c.index)))
+        if len(joined.split()) <= _MAX_WORDS:
+            text = joined
     if stance == "accuses":
         tokens = reading.doc[best.content_span[0]:best.content_span[1]]
         of = next((t for t in tokens if t.lower_ == "of" and t.dep_ == "prep"), None)
         text = reading.doc[of.i + 1:best.content_span[1]].text if of is not None else text
     return Answer(ask.text, _short(text, ask), [best.sentence], confidence=0.8)
+
+
+def _denied(claim: Claim, reading: Reading) -> str:
+    denial = next((d for d in reading.denials if d.claim is claim), None)
+    return denial.content if denial is not None else claim.content
 
 
 def _inner_answer(ask: Ask, claim: Claim, reading: Reading) -> str | None:
