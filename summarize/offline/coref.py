@@ -176,7 +176,10 @@ class Resolver:
         owns a subject ("Mr Tsutsumi's fall", "his determination")."""
         main = [t for t in unit if t.dep_ == "ROOT"]
         main += [t for t in unit if t.dep_ == "conj" and t.head in main and t.pos_ in {"VERB", "AUX"}]
-        main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]]
+        # Reporting verbs wherever the parser put them, but not one inside what another reports
+        # ("Zombic said he did not feel it was as dramatic as Mr Renner believed": Renner is not a speaker here).
+        main += [t for t in unit if t not in main and t.lemma_.lower() in reporting_verbs() and t.pos_ == "VERB" and not self.quoted[t.i]
+                 and not any(a.lemma_.lower() in reporting_verbs() and a.pos_ == "VERB" for a in t.ancestors)]
         subjects = [c for verb in main for c in verb.children if c.dep_ in SUBJECTS and not self.quoted[c.i]]
         # "Mr Llwyd's theory has been questioned by Dafydd Wigley": the agent is the one who acts
         agents = [g for verb in main for c in verb.children if c.dep_ == "agent" for g in c.children
@@ -378,7 +381,8 @@ class Resolver:
                 return None  # "police", "the firm": never "he"
             if role is not None and role.gender not in {None, gender}:
                 return None
-            if role is not None or subject.pos_ == "NOUN" and subject.head.lemma_.lower() in reporting_verbs():
+            if role is not None or subject.pos_ == "NOUN" and subject.head.lemma_.lower() in reporting_verbs() \
+                    and subject.head.dep_ in {"ROOT", "conj"}:
                 # "one dealer … told Reuters": whoever speaks unnamed is still the nearest speaker
                 return Resolution(None, self.description(subject), unnamed)
             if subject.pos_ == "PROPN":
@@ -412,6 +416,12 @@ class Resolver:
             holders += [p.name for p in self.parties.values() if p.label != "PERSON" and p.name not in holders
                         and lemma in p.name.lower().split()]  # "the ministry" -> "the Ministry of Defence"
         salient = self._salient(head, lemma, role, words, names) if role.refers == "salient" else None
+        if salient is not None and salient.party and not person:
+            earlier = {self.owner[t.i] for t in self.doc[self.units[self._unit_of.get(head.i, 0)].start:head.i]
+                       if t.i in self.owner and not self.quoted[t.i] and self.parties[self.owner[t.i]].label in {"ORG", "NORP"}}
+            if earlier - {salient.party}:
+                # "In a statement from Lycos Europe …, the company denied …": not the firm named sentences before
+                return Resolution(None, None, f"unresolved: {', '.join(sorted(earlier))} is named right before '{what}'")
         if len(holders) > 1:
             nearest = self._nearest(head, set(holders))
             if nearest is None:
