@@ -110,6 +110,10 @@ class Attribution:
             return None
         if entry.stance == "denies" and any(c.dep_ == "dative" for c in verb.children):
             return None  # "wrong to deny people the relaxed hours": a refusal, not a denial
+        if entry.lemma == "deny" and not any(c.dep_ in {"ccomp", "xcomp"} for c in verb.children) and any(
+            c.dep_ == "dobj" and (c.ent_type_ == "PERSON" or speaker_nouns().get(c.lemma_.lower()) == "person") for c in verb.children
+        ):
+            return None  # "the keeper denied the same player again": a save, not a denial
         agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if verb.tag_ == "VBN" and verb.dep_ == "acl" and agent is not None and not self.quoted[agent.i]:
             # "… claims denied by Labour": the agent speaks about the noun the participle qualifies.

@@ -413,8 +413,9 @@ class Resolver:
                    and any(_compatible(r, lemma, words, names) and (role.refers != "salient" or at < head.i)
                            for r, at in p.roles.items())]
         if role.kind == "institution":
+            # "the ministry" -> "the Ministry of Defence"; "the assembly government" is not "Welsh Local Government Association"
             holders += [p.name for p in self.parties.values() if p.label != "PERSON" and p.name not in holders
-                        and lemma in p.name.lower().split()]  # "the ministry" -> "the Ministry of Defence"
+                        and lemma in p.name.lower().split() and {place_word(w) for w in words} <= {place_word(w) for w in p.name.lower().split()}]
         salient = self._salient(head, lemma, role, words, names) if role.refers == "salient" else None
         if salient is not None and salient.party and not person:
             earlier = {self.owner[t.i] for t in self.doc[self.units[self._unit_of.get(head.i, 0)].start:head.i]

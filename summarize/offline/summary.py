@@ -17,15 +17,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Token
-
+from summarize.offline import nlp
 from summarize.offline.lexicon import PRONOUNS, speaker_nouns, titles
-from summarize.offline.reading import Claim, Reading
+from summarize.offline.readback import Part, misread_subjects, misreadings
+from summarize.offline.reading import Claim, Reading, read_doc
 
 _QUOTES = {'"', "“", "”", "``", "''"}
 _ANSWERING = {"asserts", "accuses", "reports", "confirms"}
 _REACTIONS = ("accuses", "condemns", "expresses_concern", "confirms", "reports", "asserts")
 _POINTING = {"this", "these", "those", "such", "that"}
+#: Last words of organisation names that take "the" ("the Bank of England" aside, "the … Council").
+_INSTITUTIONS = {"council", "commission", "office", "institute", "foundation", "trust", "service", "fund", "society",
+                 "organisation", "organization", "centre", "center", "forum", "alliance", "exchange", "tribunal", "inquiry"}
+#: Drafts read back and mended at most this many times.
+_READBACKS = 3
+#: Openers that only connect a sentence to the one before it; anything else (a time frame, a
+#: condition, "to some extent", "reportedly") scopes the claim and stays.
+_CONNECTIVES = {"however", "meanwhile", "nevertheless", "nonetheless", "furthermore", "moreover", "additionally",
+                "separately", "also", "still", "yet", "instead", "similarly", "likewise", "indeed", "besides", "now",
+                "but", "and", "so", "though", "although", "then"}
 
 
 @dataclass
@@ -51,6 +61,10 @@ class Summarizer:
         self.by_unit: dict[int, list[Claim]] = {}
         for claim in reading.claims:
             self.by_unit.setdefault(claim.index, []).append(claim)
+        #: Speaker mentions the read-back found misread: always named (see :mod:`.readback`).
+        self.force: set[tuple[int, int]] = set()
+        #: Units the read-back found misread with no name to give: left out.
+        self.dropped: set[int] = set()
 
     # -- what goes in ----------------------------------------------------------------------
 
@@ -116,8 +130,6 @@ class Summarizer:
         attributed = set(self.by_unit)
         title: set[str] = set()
         if self.title:
-            from summarize.offline import nlp
-
             title = {t.lemma_.lower() for t in nlp.parse(self.title) if t.is_alpha and not t.is_stop}
         scored = []
         for index, unit in enumerate(self.reading.units):
@@ -131,12 +143,44 @@ class Summarizer:
             scored.append((-2 * len(words & title) + 0.5 * index, index))
         return [index for _, index in sorted(scored)]
 
+    def _eligible(self, index: int) -> bool:
+        """Can the unit stand as a summary sentence? It must be a sentence (a subject and a finite
+        verb; a relative clause alone, or a paragraph the parser split mid-sentence, is not) whose
+        quotations close."""
+        unit = self.reading.units[index]
+        words = [t for t in unit if not (t.is_punct or t.is_space)]
+        if not words or words[0].is_lower and not words[0].like_num:
+            return False  # "was delighted to be paired …": the rest of a sentence
+        if not self._whole_quotes(unit.start, unit.end):
+            return False  # a quotation that runs on into the next paragraph
+        root = unit.root
+        if root.pos_ not in {"VERB", "AUX"}:
+            return any(self.reading.doc._.quoted[t.i] for t in words) or index == 0 and len(self.reading.units) == 1
+        subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}), None)
+        if subject is None and not any(c.dep_ in {"ccomp", "parataxis"} for c in root.children):
+            return False  # "Was delighted to be paired with United, …"
+        return subject is None or subject.tag_ not in {"WDT", "WP"}  # "…, who he says asked for …"
+
+    def _needs(self, index: int) -> int | None:
+        """The unit a denial needs before it: "But he denied this" is only clear after what "this" is."""
+        for denial in self.reading.denials:
+            claim = denial.claim
+            if claim.index == index and denial.accusation is not None and denial.accusation.index < index:
+                content = [t for t in self.reading.doc[claim.content_span[0]:claim.content_span[1]] if t.is_alpha]
+                if len(content) <= 2 and content and content[-1].lower_ in {"this", "that", "it", "them", "claim", "claims",
+                                                                            "allegation", "allegations", "report", "reports",
+                                                                            "charge", "charges", "suggestion", "suggestions"}:
+                    return denial.accusation.index
+        return None
+
     def _leans_back(self, index: int) -> bool:
         """Does the unit need the one before it: an unresolved pronoun subject, "this …", "such …"?"""
         unit = self.reading.units[index]
         first = next((t for t in unit if not t.is_punct), None)
         if first is None:
             return True
+        if any(not claim.verb for claim in self.by_unit.get(index, [])):
+            return True  # a quotation that goes on from the unit before
         if first.lower_ in _POINTING and first.dep_ in {"det", "nsubj", "nsubjpass"}:
             return True
         for token in unit:
@@ -153,7 +197,19 @@ class Summarizer:
         if not self.reading.claims:
             return self._compose(list(range(len(self.reading.units))), {0}, contiguous=True)
         order, core = self.select()
-        return self._compose(order, core)
+        drafted = self._compose(order, core)
+        for _ in range(_READBACKS):
+            parts, summary = self._parts(self._ranges), read_doc(nlp.parse(drafted.text))
+            problems = misreadings(self.reading, parts, summary) + misread_subjects(self.reading, parts, summary)
+            if not problems:
+                break
+            for problem in problems:
+                if problem.fix == "name" and problem.mention not in self.force:
+                    self.force.add(problem.mention)
+                elif problem.index != 0:  # the lede reads as in the article: nothing comes before it
+                    self.dropped.add(problem.index)
+            drafted = self._compose([i for i in order if i not in self.dropped], core - self.dropped)
+        return drafted
 
     def sentence(self, index: int) -> str:
         """Unit ``index`` on its own, as a summary would write it: whole, its speaker named."""
@@ -164,9 +220,15 @@ class Summarizer:
         """Fit units into the word budget in priority order, each as written or shorter; print them
         in article order. Only a core unit may squeeze those already in."""
         ranges: dict[int, tuple[int, int]] = {}
+        self._ranges = ranges
         for index in order:
+            if index in self.dropped or not self._eligible(index):
+                continue
             if index not in core and index - 1 not in ranges and self._leans_back(index):
                 continue
+            needed = self._needs(index)
+            if needed is not None and needed not in ranges:
+                continue  # "But he denied this": only after what "this" is
             placed = False
             for option in self._options(index):
                 if self._words({**ranges, index: option}) <= self.max_words:
@@ -191,6 +253,7 @@ class Summarizer:
         while len(text.split()) > self.max_words and len(ranges) > 1:
             del ranges[next(i for i in reversed(order) if i in ranges and i != order[0])]
             text = self._assemble(ranges)
+        self._ranges = ranges
         return Drafted(text, cut, sorted(ranges))
 
     def _options(self, index: int) -> list[tuple[int, int]]:
@@ -230,21 +293,14 @@ class Summarizer:
         return self._whole_quotes(first, last)
 
     def _opener_end(self, index: int) -> int | None:
-        """"However, …", "In a statement on Friday, …", "But …": where the unit's main clause starts."""
-        unit = self.reading.units[index]
-        tokens = [t for t in unit]
-        if not tokens:
+        """"However, …", "But …": where the unit's main clause starts after a word that only links it
+        to the sentence before. An opener that scopes the claim ("In the year to March 2004,", "To
+        some extent,", "Reportedly,") is part of what was said and stays."""
+        tokens = [t for t in self.reading.units[index]]
+        if len(tokens) < 5 or tokens[0].lower_ not in _CONNECTIVES:
             return None
-        if tokens[0].dep_ == "cc" and len(tokens) > 4:
-            return tokens[1].i
-        root = unit.root
-        for token in tokens[:12]:
-            if token.text == "," and token.head == root and token.i < root.i:
-                before = self.reading.doc[unit.start:token.i]
-                if all(t.head == root and t.dep_ in {"advmod", "prep", "npadvmod", "advcl", "cc"} or t.head.i < token.i and t.head.i >= unit.start and t.dep_ not in {"nsubj", "nsubjpass"} for t in before) \
-                        and not any(t.text in _QUOTES or t.lower_ == "according" for t in before):
-                    return token.i + 1
-                return None
+        if tokens[0].dep_ == "cc" or tokens[0].dep_ == "advmod" and tokens[1].text == ",":
+            return tokens[2].i if tokens[1].text == "," else tokens[1].i
         return None
 
     def _aside_start(self, index: int) -> int | None:
@@ -266,23 +322,33 @@ class Summarizer:
         return sum(sum(1 for t in doc[s:e] if not (t.is_punct or t.is_space)) for s, e in ranges.values())
 
     def _assemble(self, ranges: dict[int, tuple[int, int]]) -> str:
+        return " ".join(part.text for part in self._parts(ranges))
+
+    def _parts(self, ranges: dict[int, tuple[int, int]]) -> list[Part]:
         """Render the kept ranges in article order, naming speakers the reader of the summary
         could not otherwise identify."""
-        parts: list[str] = []
+        parts: list[Part] = []
         for index in sorted(ranges):
             start, end = ranges[index]
             names = {}
+            before = " ".join(p.text for p in parts)
             for claim in self.by_unit.get(index, []):
-                if start <= claim.mention_span[0] and claim.mention_span[1] <= end:
-                    name = self._naming(claim, index, ranges, " ".join(parts))
+                if claim.verb and start <= claim.mention_span[0] and claim.mention_span[1] <= end:
+                    name = self._naming(claim, index, ranges, before)
                     if name:
                         names[claim.mention_span] = name
-            parts.append(self._render(start, end, names))
-        return " ".join(parts)
+            for span in self.force:
+                party = self.reading.party(self.reading.refer(self.reading.doc[span[1] - 1]).party) if start <= span[0] < end else None
+                if party is not None and _nameable(party) and span not in names and not any(a <= span[0] < b for a, b in names):
+                    names[span] = self._label(party, before)  # "he" the read-back found misread
+            parts.append(Part(index, start, end, self._render(start, end, names), names))
+        return parts
 
     def _naming(self, claim: Claim, index: int, ranges: dict[int, tuple[int, int]], before: str) -> str | None:
         """The name to put in place of a claim's mention, or None to keep it as written."""
         party = self.reading.party(claim.party)
+        if claim.mention_span in self.force and party is not None and _nameable(party):
+            return self._label(party, before)  # the read-back found it misread
         described = party is None and claim.mention.lower() in PRONOUNS and claim.speaker != claim.mention
         if not described and (party is None or claim.speaker != party.name):
             return None
@@ -313,8 +379,13 @@ class Summarizer:
 
     def _label(self, party, before: str) -> str:
         """The full name at a party's first appearance; afterwards a person's surname, unless
-        another person in the article shares it or the name carries a title ("Mrs Blair")."""
-        if party.label != "PERSON" or party.name not in before:
+        another person in the article shares it or the name carries a title ("Mrs Blair"). An
+        organisation named by a common noun keeps its article: "the Economic Social Research Council"."""
+        if party.label != "PERSON":
+            last = party.name.split()[-1].lower()
+            return f"the {party.name}" if len(party.name.split()) > 1 and (last in speaker_nouns() or last in _INSTITUTIONS) \
+                and not party.name.lower().startswith("the ") else party.name
+        if party.name not in before:
             return party.name
         surname = party.name.split()[-1]
         shared = any(p is not party and p.label == "PERSON" and p.name.split()[-1] == surname for p in self.reading.parties)
@@ -336,4 +407,13 @@ class Summarizer:
             text = text.rstrip(",;:") + "."
         elif len(text) > 1 and text[-1] in "\"”" and text[:-1].rstrip()[-1:] not in ".!?,;:":
             text += "."  # a unit cut after a quotation ('sent his "warmest congratulations"'): end it
-        return text[:1].upper() + text[1:]
+        # "iDefence says …" keeps its own case; "the Wagner Group said …" starts with a capital
+        own_case = any(m_start == start and name[:1].islower() and not name.startswith("the ") for (m_start, _), name in names.items())
+        return text if own_case else text[:1].upper() + text[1:]
+
+
+def _nameable(party) -> bool:  # type: ignore[no-untyped-def]
+    """A party whose name can stand for a speaker in a sentence: not a capitalised common noun
+    the recognizer took for a name ("Government")."""
+    words = party.name.split()
+    return not (len(words) == 1 and words[0].lower() in speaker_nouns())
