@@ -166,9 +166,9 @@ class Guard:
 
     def _offline_engine(self) -> Any:
         if self._offline is None:
-            from summarize.offline.engine import DEFAULT_MAX_WORDS, OfflineEngine
+            from summarize.offline.engine import OfflineEngine
 
-            self._offline = OfflineEngine(max_words=self.max_words or DEFAULT_MAX_WORDS)
+            self._offline = OfflineEngine(max_words=self.max_words)
         return self._offline
 
 

@@ -42,9 +42,9 @@ def create_engine(
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     check_profile(model_profile)
-    from summarize.offline.engine import DEFAULT_MAX_WORDS, OfflineEngine
+    from summarize.offline.engine import OfflineEngine
 
-    words = max_words or DEFAULT_MAX_WORDS
+    words = max_words
     if name == "offline":
         return OfflineEngine(max_words=words, spacy_model=spacy_model)
     if name == "auto":

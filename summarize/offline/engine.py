@@ -16,7 +16,10 @@ from summarize.offline.reading import Reading, ReadingCache
 from summarize.offline.summary import Summarizer
 from summarize.records import Answer, Article, Summary
 
-DEFAULT_MAX_WORDS = 90
+#: With no word limit given, a summary gets about this share of its article's words, within
+#: MIN_WORDS..MAX_WORDS: a 300-word story gets 90, a long feature at most 150.
+SUMMARY_SHARE = 0.3
+MIN_WORDS, MAX_WORDS = 60, 150
 NO_ATTRIBUTION = "no attributions (reporting verbs or quotes) were found: the summary is the article's leading sentences"
 
 
@@ -25,9 +28,10 @@ class OfflineEngine(Engine):
 
     name = "offline"
 
-    def __init__(self, *, max_words: int = DEFAULT_MAX_WORDS, notice: str | None = None, spacy_model: str | None = None) -> None:
-        if max_words < 10:
+    def __init__(self, *, max_words: int | None = None, notice: str | None = None, spacy_model: str | None = None) -> None:
+        if max_words is not None and max_words < 10:
             raise ConfigError(f"max words must be at least 10, got {max_words}")
+        #: A fixed word limit, or None for about 30% of each article (see :meth:`budget`).
         self.max_words = max_words
         #: Why this engine is used (auto fell back to it); the Summarizer adds it to every result.
         self.notice = notice
@@ -41,7 +45,14 @@ class OfflineEngine(Engine):
     def generation(self) -> dict[str, Any]:
         if self._pipeline is None:
             self._pipeline = nlp.pipeline_name()
-        return {"max_words": self.max_words, "spacy": self._pipeline}
+        limit = self.max_words or f"{SUMMARY_SHARE:.0%} of the article, {MIN_WORDS} to {MAX_WORDS}"
+        return {"max_words": limit, "spacy": self._pipeline}
+
+    def budget(self, article: Article) -> int:
+        """The word limit of ``article``'s summary: the fixed one, or about 30% of the article."""
+        if self.max_words:
+            return self.max_words
+        return max(MIN_WORDS, min(MAX_WORDS, round(SUMMARY_SHARE * len(article.text.split()))))
 
     def analyze(self, article: Article) -> Reading:
         return self.analyses.get(article.text)
@@ -58,7 +69,8 @@ class OfflineEngine(Engine):
         if not reading.units:
             return Summary(text="", warnings=["the article has no sentences to summarize"])
         warnings = [] if reading.claims else [NO_ATTRIBUTION]
-        drafted = Summarizer(reading, self.max_words, article.title).draft()
+        limit = self.budget(article)
+        drafted = Summarizer(reading, limit, article.title).draft()
         if drafted.cut:
-            warnings.append(f"the summary was cut to {self.max_words} words")
+            warnings.append(f"the summary was cut to {limit} words")
         return Summary(text=drafted.text, warnings=warnings)

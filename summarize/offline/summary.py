@@ -29,6 +29,8 @@ _POINTING = {"this", "these", "those", "such", "that"}
 #: Last words of organisation names that take "the" ("the Bank of England" aside, "the … Council").
 _INSTITUTIONS = {"council", "commission", "office", "institute", "foundation", "trust", "service", "fund", "society",
                  "organisation", "organization", "centre", "center", "forum", "alliance", "exchange", "tribunal", "inquiry"}
+#: Words over which a unit after the lede is cut to its claim when it can be.
+_LONG = 25
 #: Drafts read back and mended at most this many times.
 _READBACKS = 3
 #: Openers that only connect a sentence to the one before it; anything else (a time frame, a
@@ -73,19 +75,23 @@ class Summarizer:
         claims = self.reading.claims
         order: list[int] = [0]
         seen: set[str] = set()
-        for claim in (c for c in claims if c.stance == "denies"):
+        later: list[int] = []
+        for denial in self.reading.denials:
+            claim = denial.claim
             if _key(claim) in seen:
+                later.append(claim.index)  # the same party's other denials, after every party's first
                 continue
             seen.add(_key(claim))
-            answered = self._answered_by(claim)
-            if answered is not None:
-                order.append(answered)
+            if denial.accusation is not None and (len(_content_lemmas(self.reading, *claim.content_span)) > 1
+                                                  or denial.accusation.index < claim.index):
+                order.append(denial.accusation.index)
             order.append(claim.index)
             follow = [c for c in claims if c.index == claim.index + 1 and _key(c) == _key(claim)]
             if follow and follow[0].stance in {"asserts", "reports"}:
                 order.append(follow[0].index)
         order += self._replies(set(order))
         core = set(order)
+        order += later
         spoken = {_key(c) for c in claims if c.index in core}
         for stance in _REACTIONS:
             for claim in claims:
@@ -94,22 +100,6 @@ class Summarizer:
                     order.append(claim.index)
         order += self._context(set(order))
         return list(dict.fromkeys(order)), core
-
-    def _answered_by(self, denial: Claim) -> int | None:
-        """The unit with the claim a denial answers: another party's assertion, accusation or
-        report sharing most content words with it (an earlier one wins a tie); for a short denial
-        ("denied that account") the latest such claim before it."""
-        others = [c for c in self.reading.claims if _key(c) != _key(denial) and c.stance in _ANSWERING and c.index != denial.index]
-        wanted = _content_lemmas(self.reading, *denial.content_span)
-        if len(wanted) <= 1:
-            earlier = [c for c in others if c.index < denial.index]
-            return earlier[-1].index if earlier else None
-        best, best_key = None, (1, 0)
-        for claim in others:
-            key = (len(wanted & _content_lemmas(self.reading, *claim.content_span)), -claim.index)
-            if key > best_key:
-                best, best_key = claim.index, key
-        return best
 
     def _replies(self, taken: set[int]) -> list[int]:
         """Right of reply: a party named in the lede or in an accusation, that speaks later, gets
@@ -230,7 +220,10 @@ class Summarizer:
             if needed is not None and needed not in ranges:
                 continue  # "But he denied this": only after what "this" is
             placed = False
-            for option in self._options(index):
+            options = self._options(index)
+            if index != order[0] and self._words({index: options[0]}) > _LONG and len(options) > 1:
+                options = options[1:] + options[:1]  # a long sentence gives its claim, and leaves room for others
+            for option in options:
                 if self._words({**ranges, index: option}) <= self.max_words:
                     ranges[index], placed = option, True
                     break
