@@ -20,6 +20,7 @@ import typer
 
 from summarize.cli_common import one_line_errors, say
 from summarize.errors import ConfigError
+from summarize.eval.dispute import is_dispute_suite
 
 eval_app = typer.Typer(
     help="Score outputs against hand-written gold facts and write report.json, report.md and report.html.",
@@ -79,6 +80,9 @@ def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: P
 
     if guard is not None:
         check_guard_options(guard, guard_candidates)
+    if is_dispute_suite(suite_path):
+        return _evaluate_dispute(suite_path, engine, model, output, predictions, device, data, gen=gen, guard=guard,
+                                 guard_candidates=guard_candidates, guard_compare=guard_compare)
     if predictions is not None and (guard is not None or guard_compare):
         raise ConfigError("--guard and --guard-compare run an engine; --predictions outputs are checked as they are (flag mode)")
     if guard_compare and guard == "off":
@@ -124,6 +128,58 @@ def _evaluate(suite_path: Path, engine: str | None, model: str | None, output: P
     write_reports(report, folder)
     for line in summary_lines(report):
         typer.echo(line)
+    typer.echo(f"report: {folder / 'report.html'}")
+    if not report["passed"]:
+        raise typer.Exit(1)
+
+
+def _evaluate_dispute(suite_path: Path, engine: str | None, model: str | None, output: Path | None,
+                      predictions: Path | None, device: str, data: Path | None, *, gen: list[str] | None,
+                      guard: str | None, guard_candidates: int, guard_compare: bool) -> None:
+    """A dispute suite (``format: dispute``): run or read the outputs, grade them as score_gold.py
+    does, write report.json, report.md and report.html, gate on the suite's thresholds."""
+    import json
+
+    from summarize.check.suite import load_predictions_file, run_metadata
+    from summarize.eval.dispute import generate_outputs, headline, load_dispute_suite, score_outputs
+    from summarize.eval.render import render
+    from summarize.report import write_files
+
+    if guard_compare:
+        raise ConfigError("--guard-compare scores the YAML gold suites; a dispute suite reports QA, facts and denials")
+    suite = load_dispute_suite(suite_path, data)
+    folder = output or Path("runs") / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    if folder.exists() and any(folder.iterdir()):
+        raise ConfigError(f"{folder}: run folder exists and is not empty; pass a new --output")
+    ids = {a.gold.id for a in suite.articles} | {a.gold.corpus_id for a in suite.articles}
+    if predictions is not None:
+        by_corpus = {a.gold.corpus_id: a.gold.id for a in suite.articles}
+        outputs = {by_corpus.get(k, k): v for k, v in load_predictions_file(predictions, ids).items()}
+        meta: dict[str, Any] = {"engine": "predictions", "model": None, "prompts": {}, "guard": None}
+    else:
+        engine = engine or suite.engine
+        options: dict[str, Any] = {"guard": guard, "guard_candidates": guard_candidates}
+        if engine != "offline":
+            from summarize.cli import parse_generation  # loaded already: the eval command hangs off its app
+
+            options.update(model=model, device=device, generation=parse_generation(gen))
+        outputs, meta = generate_outputs(suite, engine, **options)
+        if meta.get("notice"):
+            say(f"summarize: {meta['notice']}")
+    scored = score_outputs(suite, outputs)
+    report: dict[str, Any] = {"run": run_metadata(None, meta, predictions),
+                              "suite": {"name": suite.name, "path": str(suite_path), "gold": str(suite.gold_file),
+                                        "corpus": str(suite.corpus_file), "thresholds": suite.thresholds},
+                              "headline": headline(scored["totals"]), **scored}
+    write_files(folder, {"report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n", **render(report)})
+    typer.echo(f"eval {report['run']['created']} · {meta.get('engine')} · {suite.path}: {'PASS' if report['passed'] else 'FAIL'}")
+    typer.echo(f"  gold: {report['headline']}")
+    for name, row in report["gate"].items():
+        if row["threshold"] is not None:
+            status = "pass" if row["passed"] else "FAIL"
+            typer.echo(f"  {name:<8} {row['share'] if row['share'] is not None else 'n/a':>6} >= {row['threshold']:.2f}  {status}")
+    if report["not_scored"]:
+        typer.echo(f"  not scored: {', '.join(report['not_scored'])}")
     typer.echo(f"report: {folder / 'report.html'}")
     if not report["passed"]:
         raise typer.Exit(1)

@@ -30,16 +30,21 @@ FILES = ("report.json", "report.md", "report.html")
 
 def write_reports(report: dict[str, Any], folder: Path) -> list[Path]:
     """Write report.json, report.md and report.html into ``folder`` (new or empty), all or nothing."""
+    texts = (json.dumps(report, indent=2, ensure_ascii=False) + "\n", render_markdown(report), render_html(report))
+    return write_files(folder, dict(zip(FILES, texts)))
+
+
+def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write ``files`` (name -> text) into ``folder`` (new or empty), all or nothing."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FileExistsError(f"{folder}: run folder exists and is not empty")
-    texts = (json.dumps(report, indent=2, ensure_ascii=False) + "\n", render_markdown(report), render_html(report))
     folder.parent.mkdir(parents=True, exist_ok=True)
     # mkdir (not mkdtemp) so the folder gets the umask's permissions, not 0700, once renamed.
     tmp = folder.parent / f".{folder.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     tmp.mkdir()
     try:
-        for name, text in zip(FILES, texts):
+        for name, text in files.items():
             with open(tmp / name, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
                 stream.flush()
@@ -47,7 +52,7 @@ def write_reports(report: dict[str, Any], folder: Path) -> list[Path]:
         _publish(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [folder / name for name in FILES]
+    return [folder / name for name in files]
 
 
 def _publish(tmp: Path, folder: Path) -> None:

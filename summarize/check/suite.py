@@ -95,6 +95,27 @@ def load_suite(path: str | Path = DEFAULT_SUITE, data_folder: str | Path | None 
                  data=folder)
 
 
+def load_predictions_file(path: str | Path, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Records of any system's outputs (the ``summarize run`` contract, one JSON object per line) by
+    id; every line must be valid, name one of ``ids``, once."""
+    from summarize.errors import InputError
+    from summarize.output import read_output_records
+
+    try:
+        records = read_output_records(path, noun="prediction")
+    except InputError as exc:
+        raise GoldError(str(exc)) from None
+    found: dict[str, dict[str, Any]] = {}
+    for where, record in records:
+        article_id = str(record["id"])
+        if article_id in found:
+            raise GoldError(f"{where}: duplicate id '{article_id}'")
+        if article_id not in ids:
+            raise GoldError(f"{where}: id '{article_id}' is not in the suite")
+        found[article_id] = record
+    return found
+
+
 def load_predictions(path: str | Path, suite: Suite) -> dict[str, Output]:
     """Outputs of any system, one JSON object per line in the ``summarize run`` contract (``id``,
     ``summary``, ``answers``). Every line must be valid, with a suite id, once."""
