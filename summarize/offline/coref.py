@@ -369,8 +369,10 @@ class Resolver:
                 and described[1].kind in {"org", "institution"}:
             earlier = self.resolve(subject)
             if earlier.party:
-                role_gender = described[1].gender
-                return earlier if role_gender in {None, gender} else None
+                known = self.parties[earlier.party].gender
+                if described[1].gender not in {None, gender} or kind == "person" and known not in {None, gender}:
+                    return None  # "the first minister" resolved to Ms Sturgeon is no "he"
+                return earlier
             if kind == "person" and described[1].gender not in {None, gender}:
                 return None  # "the spokeswoman" is no "he"
             return Resolution(None, self.description(subject), unnamed) if kind == "person" else \

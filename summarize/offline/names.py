@@ -271,9 +271,12 @@ def roles_of(mention: Span) -> list[tuple[str, ...]]:
     "attorney", "general"); "X is the Y"; "the chairman of the Bar Council, Guy Mansfield"."""
     doc, root = mention.doc, mention.root
     phrases: list[list[Token]] = []
-    before = [t for t in doc[root.left_edge.i:mention.start] if t.dep_ not in {"det", "punct", "case", "poss"}
-              and t.ent_type_ != "PERSON" and not _is_title(t)]
-    if before and not any(t.tag_ == "POS" for t in doc[root.left_edge.i:mention.start]):
+    left = list(doc[root.left_edge.i:mention.start])
+    possessive = max((t.i for t in left if t.tag_ == "POS"), default=None)
+    if possessive is not None:
+        left = [t for t in left if t.i > possessive]  # "the SNP's Holyrood leader Nicola Sturgeon": "Holyrood leader"
+    before = [t for t in left if t.dep_ not in {"det", "punct", "case", "poss"} and t.ent_type_ != "PERSON" and not _is_title(t)]
+    if before:
         phrases.append(before)
     for child in root.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN":

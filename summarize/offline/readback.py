@@ -50,6 +50,8 @@ def misreadings(source: Reading, parts: list[Part], summary: Reading) -> list[Mi
     for claim in summary.claims:
         if not claim.verb or not _refers(claim):
             continue  # a name reads as itself; a continued quotation follows its first sentence
+        if any(other is not claim and other.content_span[0] <= claim.verb_token < other.content_span[1] for other in summary.claims):
+            continue  # "Mrs Howard said she often criticised …": inside another's words, it is theirs
         verb = summary.doc[claim.verb_token]
         part = next((p for s, e, p in offsets if s <= verb.idx < e), None)
         if part is None:

@@ -165,6 +165,8 @@ class Summarizer:
 
     def _leans_back(self, index: int) -> bool:
         """Does the unit need the one before it: an unresolved pronoun subject, "this …", "such …"?"""
+        if index == 0:
+            return False  # nothing comes before the lede to lean on
         unit = self.reading.units[index]
         first = next((t for t in unit if not t.is_punct), None)
         if first is None:
@@ -214,8 +216,16 @@ class Summarizer:
         for index in order:
             if index in self.dropped or not self._eligible(index):
                 continue
-            if index not in core and index - 1 not in ranges and self._leans_back(index):
-                continue
+            if index - 1 not in ranges and self._leans_back(index):
+                if index not in core:
+                    continue
+                # A core unit that points back ("He told Ms Sturgeon: …") brings the unit it points to.
+                before = index - 1
+                if before < 0 or before in self.dropped or not self._eligible(before) or \
+                        self._words({**ranges, before: self._options(before)[-1], index: self._options(index)[-1]}) > self.max_words:
+                    continue
+                option = next(o for o in self._options(before) if self._words({**ranges, before: o}) <= self.max_words)
+                ranges[before] = option
             needed = self._needs(index)
             if needed is not None and needed not in ranges:
                 continue  # "But he denied this": only after what "this" is
@@ -330,7 +340,8 @@ class Summarizer:
                     name = self._naming(claim, index, ranges, before)
                     if name:
                         names[claim.mention_span] = name
-            for span in self.force:
+            claimed = {c.mention_span for c in self.by_unit.get(index, [])}
+            for span in self.force - claimed:  # a claim's speaker is named by _naming, with its rules
                 party = self.reading.party(self.reading.refer(self.reading.doc[span[1] - 1]).party) if start <= span[0] < end else None
                 if party is not None and _nameable(party) and span not in names and not any(a <= span[0] < b for a, b in names):
                     names[span] = self._label(party, before)  # "he" the read-back found misread
@@ -340,7 +351,9 @@ class Summarizer:
     def _naming(self, claim: Claim, index: int, ranges: dict[int, tuple[int, int]], before: str) -> str | None:
         """The name to put in place of a claim's mention, or None to keep it as written."""
         party = self.reading.party(claim.party)
-        if claim.mention_span in self.force and party is not None and _nameable(party):
+        embedded = any(other is not claim and other.index == index and other.content_span[0] <= claim.mention_span[0] < other.content_span[1]
+                       for other in self.by_unit.get(index, []))
+        if claim.mention_span in self.force and party is not None and _nameable(party) and not embedded:
             return self._label(party, before)  # the read-back found it misread
         described = party is None and claim.mention.lower() in PRONOUNS and claim.speaker != claim.mention
         if not described and (party is None or claim.speaker != party.name):
