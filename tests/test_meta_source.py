@@ -32,14 +32,6 @@ KNOWN = {
     "diplomacy-lake-victoria-fishermen-tanzanian-denials-dropped":
         "balance: Kenya's accusations are attributed claims whose denial by Tanzania shares too few words with "
         "them, and Tanzania is named in none of them",
-    "bbcsum-politics-019-encouraged-as-fact":
-        "attribution: the reader finds no claim in 'criticised by the SNP, which accused him of…', so the "
-        "accusation stated as fact matches no source claim",
-    "bbcsum-politics-019-mcconnell-reply-dropped":
-        "balance: the accusation McConnell denied is the SNP's, which the reader does not find (see above)",
-    "bbcsum-politics-019-mcconnell-acknowledged":
-        "faithfulness: 'acknowledged' the accusation is checked against his denial, whose long rebuttal shares "
-        "too few words with the accusation",
     "bbcsum-politics-009-beattie-denied-row":
         "speakers: Beattie's invented denial of a row: the source's 'no row' is Campbell's, in a quotation "
         "without a denial verb",

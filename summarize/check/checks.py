@@ -19,6 +19,7 @@ from typing import Any
 from summarize.check.gold import Contested, Gold
 from summarize.offline import nlp
 from summarize.offline.lexicon import reporting_verbs
+from summarize.offline.reading import Claim
 from summarize.records import Violation
 
 
@@ -259,7 +260,8 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
             # the output describes in its own words ("the firms"), which cannot be told apart.
             from summarize.check.speakers import described_speaker, same_party
 
-            if any(same_party(denial, theirs) for theirs in by_source) or described_speaker(denial, sentence):
+            if any(same_party(denial, theirs) for theirs in by_source) or described_speaker(denial, sentence) \
+                    or _may_be(denial, claim):
                 return denial.mention or denial.speaker
             continue
         for party in claim.denied_by:
@@ -275,9 +277,20 @@ def has_denial(sentence: str, claim: Contested, gold: Gold) -> str | None:
             if any(same_party(said, theirs) for theirs in claim.denials):
                 return said.mention or said.speaker
     if _DENIAL_WORDS.search(sentence) and not stance_verbs("denied").search(sentence):
-        # "… called the reports 'groundless'": a rebuttal without a denial verb, by a named denier.
-        return next((f for f in (gold.find(sentence, p) for p in claim.denied_by) if f), None)
+        # "… called the reports 'groundless'": a rebuttal without a denial verb, by a named denier
+        # (by anyone who speaks there, when the source names none of its deniers).
+        found = next((f for f in (gold.find(sentence, p) for p in claim.denied_by) if f), None)
+        if found is None:
+            found = next((c.mention or c.speaker for c in claims_of(sentence) if _may_be(c, claim)), None)
+        return found
     return None
+
+
+def _may_be(said: Claim, claim: Contested) -> bool:
+    """Is the speaker of ``said`` one of those an unnamed source denier of ``claim`` may be ("Mr
+    McConnell" for "the first minister" the article never ties to a name)?"""
+    names = {w for text in (said.party, said.speaker, said.mention) if text for w in re.findall(r"[\w'-]+", text)}
+    return any(name.split()[-1] in names for name in getattr(claim, "may_be", ()))
 
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})

@@ -62,6 +62,9 @@ class SourceContested(Contested):
     foreign ministry")."""
 
     denials: tuple[Claim, ...] = ()
+    #: Who the source's deniers may be where the reader tied them to no party ("the first minister":
+    #: the people it names who hold no other role).
+    may_be: tuple[str, ...] = ()
 
 
 def read_source(text: str) -> Reading:
@@ -83,15 +86,24 @@ def source_gold(text: str, *, id: str = "source", max_words: int | None = None) 
         against = [d for d in denials if group_of(d) != group_of(claim) and _disputes(d, claim, reading)]
         contested.append(SourceContested(claim=claim.content, asserted_by=(group_of(claim),),
                                          denied_by=tuple(dict.fromkeys(group_of(d) for d in against)),
-                                         id=f"c{n}", denials=tuple(against)))
+                                         id=f"c{n}", denials=tuple(against), may_be=_may_be(against, reading)))
     for n, denial in enumerate(denials):
         # What is denied, without the denier's own words for it ('denied the US view as "gossip"').
         denied = " ".join(re.sub(r'["“][^"”]*["”]?', " ", denial.content).split())
         if len(_content_words(denial, reading, quoted=False)) >= _SHARED_WORDS:
             contested.append(SourceContested(claim=denied, asserted_by=(), denied_by=(group_of(denial),), id=f"d{n}",
-                                             denials=(denial,)))
+                                             denials=(denial,), may_be=_may_be([denial], reading)))
     return Gold(id=id, path=Path("<source>"), article=None, aliases=aliases, facts=[], contested=contested, qa=[],
                 max_words=max_words or 10**9, thresholds={}, from_source=True)
+
+
+def _may_be(denials: Sequence[Claim], reading: Reading) -> tuple[str, ...]:
+    """Who the unnamed deniers among ``denials`` may be (see ``SourceContested.may_be``)."""
+    found: list[str] = []
+    for denial in denials:
+        if denial.party is None and denial.mention_span[1] > denial.mention_span[0] and reading.resolver is not None:
+            found += reading.resolver.candidates(reading.doc[denial.mention_span[1] - 1])
+    return tuple(dict.fromkeys(found))
 
 
 def check_against_source(summary: str, source: str, *, max_words: int | None = None,

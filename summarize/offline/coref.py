@@ -51,6 +51,9 @@ class Resolution:
     party: str | None
     text: str | None
     how: str
+    #: For a pronoun that stays unresolved because its antecedent is a description the article ties
+    #: to no name ("the first minister … He told …"): that description's head token.
+    antecedent: int | None = None
 
 
 def _aged(head: Token) -> bool:
@@ -244,7 +247,7 @@ class Resolver:
                 return Resolution(None, None, f"unresolved: {' and '.join(sorted(fits))} both fit")
             if blocked is not None:
                 # An unnamed antecedent ("the correspondent") is kept as a description, never a name.
-                return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}")
+                return Resolution(None, blocked.text if not fits else None, f"unresolved: {blocked.how}", blocked.antecedent)
             span = self.units[number] if number != start else self.doc[self.units[number].start:pronoun.i]
             named = {self.owner[t.i] for t in span if self.owner.get(t.i) and self.parties[self.owner[t.i]].label == "PERSON"
                      and not self.quoted[t.i] and self._may_be(self.owner[t.i], gender)}
@@ -375,7 +378,7 @@ class Resolver:
                 return earlier
             if kind == "person" and described[1].gender not in {None, gender}:
                 return None  # "the spokeswoman" is no "he"
-            return Resolution(None, self.description(subject), unnamed) if kind == "person" else \
+            return Resolution(None, self.description(subject), unnamed, subject.i) if kind == "person" else \
                 Resolution(None, None, f"'{self.description(subject)}' may be what '{family}' is")
         role = role_nouns().get(subject.lemma_.lower())
         if kind == "person":
@@ -494,6 +497,27 @@ class Resolver:
             if not person and any(s.pos_ == "PROPN" and self.party_of(s) is None for s in subjects):
                 break  # a name the tagger did not call an organisation ("Air Deccan") may be the firm
         return Resolution(None, None, f"unresolved: no single {'person' if person else 'organisation'} nearby for '{what}'")
+
+    def candidates(self, head: Token) -> list[str]:
+        """Who an unresolved description could be: the parties of its kind the article names that it
+        ties to no other role ("the first minister" may be Jack McConnell, never the journalist
+        Hamish MacDonell); empty for anything that is no description."""
+        if head.lower_ in FAMILY:
+            found = self.resolve(head)
+            return self.candidates(self.doc[found.antecedent]) if found.antecedent is not None else []
+        described = self._role(head)
+        if described is None:
+            return []
+        lemma, role = described
+        person = role.kind == "person"
+        out = []
+        for party in self.parties.values():
+            if (party.label == "PERSON") != person or party.label in {"GPE", "LOC", "FAC"}:
+                continue
+            own = [r for r in party.roles if r[-1] in role_nouns() and role_nouns()[r[-1]].kind == role.kind]
+            if not own or any(_compatible(r, lemma, set(), frozenset()) for r in own):
+                out.append(party.name)
+        return out
 
     def _nearest(self, head: Token, names: set[str]) -> str | None:
         """Of several parties, the one alone named in the nearest unit at or before ``head``."""

@@ -86,7 +86,13 @@ def display(claim: Claim, reading: Reading) -> str | None:
         return mention if named else f"{mention} ({claim.party})"
     if claim.party and not claim.resolution.startswith("speaks for"):
         return claim.party
-    return None if _bare(mention) else mention
+    if not _bare(mention):
+        return mention
+    head = claim.mention_span[1] - 1
+    if mention.lower() not in FAMILY and claim.mention_span[1] > claim.mention_span[0] and reading.resolver is not None \
+            and not reading.resolver.candidates(reading.doc[head]):
+        return mention  # "the ministry" where the article names no ministry: the article's own words
+    return None
 
 
 def _bare(mention: str) -> bool:
