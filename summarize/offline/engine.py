@@ -59,18 +59,20 @@ class OfflineEngine(Engine):
 
     def summarize(self, articles: list[Article]) -> list[Summary]:
         readings = self.analyses.get_many([a.text for a in articles])
-        return [self._summarize(article, reading) for article, reading in zip(articles, readings)]
+        writers = [Summarizer(reading, self.budget(article), article.title) for article, reading in zip(articles, readings)]
+        # Titles and the first drafts that need reading back, parsed in one batch (then read from the cache).
+        nlp.parse_many([a.title for a in articles if a.title] + [w.first_draft().text for w in writers if w.needs_reading()])
+        return [self._summarize(article, reading, writer) for article, reading, writer in zip(articles, readings, writers)]
 
     def answer(self, questions: list[tuple[Article, str]]) -> list[Answer]:
         readings = self.analyses.get_many([a.text for a, _ in questions])
         return [answer_question(reading, article, question) for (article, question), reading in zip(questions, readings)]
 
-    def _summarize(self, article: Article, reading: Reading) -> Summary:
+    def _summarize(self, article: Article, reading: Reading, writer: Summarizer) -> Summary:
         if not reading.units:
             return Summary(text="", warnings=["the article has no sentences to summarize"])
         warnings = [] if reading.claims else [NO_ATTRIBUTION]
-        limit = self.budget(article)
-        drafted = Summarizer(reading, limit, article.title).draft()
+        drafted = writer.draft()
         if drafted.cut:
-            warnings.append(f"the summary was cut to {limit} words")
+            warnings.append(f"the summary was cut to {writer.max_words} words")
         return Summary(text=drafted.text, warnings=warnings)

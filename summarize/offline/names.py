@@ -213,9 +213,11 @@ def _surnames(doc: Doc, spans: list[Span]) -> list[Span]:
     people = {i for s in spans if s.label_ == "PERSON" for i in range(s.start, s.end)}
     others = {i: s for s in spans if s.label_ != "PERSON" for i in range(s.start, s.end)}
     found = []
+    if not full:
+        return []
     for first_token in doc:
-        if first_token.i > 0 and _hyphen(doc, first_token.i - 1):
-            continue  # inside a hyphenated word
+        if first_token.pos_ != "PROPN" or first_token.i > 0 and _hyphen(doc, first_token.i - 1):
+            continue  # no name, or inside a hyphenated word
         end = _word_end(doc, first_token.i)
         forms = full.get(doc[first_token.i:end].text.lower())
         token = doc[end - 1]

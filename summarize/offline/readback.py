@@ -39,6 +39,19 @@ class Misread:
     detail: str
 
 
+def needs_reading(source: Reading, parts: list[Part]) -> bool:
+    """Does any kept sentence point elsewhere for its speaker or subject ("he", "the bank")? If
+    not, the summary reads as the article does and need not be parsed again."""
+    for part in parts:
+        for claim in source.claims:
+            if claim.index == part.index and claim.verb and part.start <= claim.mention_span[0] < part.end \
+                    and claim.mention_span not in part.named and _refers(claim):
+                return True
+        if any(_pointing(t, source) for t in source.doc[part.start:part.end]):
+            return True
+    return False
+
+
 def misreadings(source: Reading, parts: list[Part], summary: Reading) -> list[Misread]:
     """Compare every claim of the summary's reading with the source claim it was copied from."""
     offsets, at = [], 0

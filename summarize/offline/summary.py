@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from summarize.offline import nlp
 from summarize.offline.lexicon import PRONOUNS, speaker_nouns, titles
-from summarize.offline.readback import Part, misread_subjects, misreadings
+from summarize.offline.readback import Part, misread_subjects, misreadings, needs_reading
 from summarize.offline.reading import Claim, Reading, read_doc
 
 _QUOTES = {'"', "“", "”", "``", "''"}
@@ -67,6 +67,10 @@ class Summarizer:
         self.force: set[tuple[int, int]] = set()
         #: Units the read-back found misread with no name to give: left out.
         self.dropped: set[int] = set()
+        self._first: Drafted | None = None
+        self._selected: tuple[list[int], set[int]] = ([], set())
+        self._first_ranges: dict[int, tuple[int, int]] = {}
+        self._ranges: dict[int, tuple[int, int]] = {}
 
     # -- what goes in ----------------------------------------------------------------------
 
@@ -183,15 +187,36 @@ class Summarizer:
 
     # -- how it is written -----------------------------------------------------------------
 
+    def first_draft(self) -> Drafted:
+        """The summary before it is read back (cheap; :meth:`draft` starts from it). Many articles'
+        first drafts can then be parsed in one batch before each is read back."""
+        if self._first is None:
+            if not self.reading.units:
+                self._first = Drafted("", False, [])
+            elif not self.reading.claims:
+                self._first = self._compose(list(range(len(self.reading.units))), {0}, contiguous=True)
+            else:
+                self._selected = self.select()
+                self._first = self._compose(*self._selected)
+            self._first_ranges = dict(self._ranges)
+        return self._first
+
+    def needs_reading(self) -> bool:
+        """Must the first draft be read back (see :func:`~summarize.offline.readback.needs_reading`)?"""
+        drafted = self.first_draft()
+        return bool(drafted.text) and bool(self.reading.claims) and needs_reading(self.reading, self._parts(self._first_ranges))
+
     def draft(self) -> Drafted:
-        if not self.reading.units:
-            return Drafted("", False, [])
-        if not self.reading.claims:
-            return self._compose(list(range(len(self.reading.units))), {0}, contiguous=True)
-        order, core = self.select()
-        drafted = self._compose(order, core)
+        drafted = self.first_draft()
+        if not self.reading.units or not self.reading.claims:
+            return drafted
+        self._ranges = dict(self._first_ranges)
+        order, core = self._selected
         for _ in range(_READBACKS):
-            parts, summary = self._parts(self._ranges), read_doc(nlp.parse(drafted.text))
+            parts = self._parts(self._ranges)
+            if not needs_reading(self.reading, parts):
+                break
+            summary = read_doc(nlp.parse(drafted.text))
             problems = misreadings(self.reading, parts, summary) + misread_subjects(self.reading, parts, summary)
             if not problems:
                 break
