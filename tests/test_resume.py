@@ -96,10 +96,10 @@ def _wait_for_lines(out: Path, count: int, process: subprocess.Popen, timeout: f
     pytest.fail("no output in time")
 
 
-def _interrupted_run(tmp_path: Path, after_lines: int, signum: int) -> tuple[Path, Path, list[str], subprocess.Popen]:
-    """A 4,000-article run, sent ``signum`` once ``after_lines`` results are written."""
+def _interrupted_run(tmp_path: Path, after_lines: int, signum: int, count: int = 4000) -> tuple[Path, Path, list[str], subprocess.Popen]:
+    """A ``count``-article run, sent ``signum`` once ``after_lines`` results are written."""
     batch, out = tmp_path / "batch.jsonl", tmp_path / "out.jsonl"
-    ids = _batch(batch, 4000)
+    ids = _batch(batch, count)
     process = _start(batch, out)
     _wait_for_lines(out, after_lines, process)
     process.send_signal(signum)
@@ -107,7 +107,8 @@ def _interrupted_run(tmp_path: Path, after_lines: int, signum: int) -> tuple[Pat
 
 
 def test_sigkill_mid_run_leaves_whole_lines_and_resume_writes_each_article_once(tmp_path):
-    batch, out, ids, process = _interrupted_run(tmp_path, 100, signal.SIGKILL)
+    # 500 articles: the kill lands after 100, and the resumed run finishes the other ~400 well within its limit.
+    batch, out, ids, process = _interrupted_run(tmp_path, 100, signal.SIGKILL, count=500)
     process.wait(timeout=30)
     killed = _lines(out)
     assert 100 <= len(killed) < len(ids)
