@@ -225,6 +225,8 @@ def unknown_name(doc: Doc, reading: Reading) -> str | None:
     forms = {f.lower() for p in reading.parties for f in [p.name, *p.forms]}
     for span in names:
         name = " ".join(t.text for t in span if t.tag_ != "POS").strip()
+        if all(t.lower_.rstrip(".") in HONORIFICS or t.tag_ == "POS" or t.is_punct for t in span):
+            continue  # "Mr" alone (the recognizer left the name beside it): nothing to look for
         if name.lower() not in text and surname(span).lower() not in words and name.lower() not in forms:
             return name
     return None

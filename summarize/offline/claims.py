@@ -239,7 +239,13 @@ class Attribution:
                     return None
                 head = head.head
             if head.pos_ in {"VERB", "AUX"} and head.i != verb.i and head.lemma_ != "be":
-                return self._speaker(head)
+                found = self._speaker(head)
+                if found is None and verb.tag_ == "VBG" and verb.dep_ == "advcl" and head.dep_ in {"ccomp", "conj"} \
+                        and any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children) and head.head.i != head.i:
+                    # "X said his words had been distorted, calling the accusation untrue": the
+                    # participle after a passive with no agent is the speaker's
+                    found = self._speaker(head.head)
+                return found
         return None
 
     def _content(self, verb: Token, entry: ReportingVerb, speaker: Token) -> tuple[int, int, bool] | None:
@@ -281,6 +287,9 @@ class Attribution:
             before = next((c for c in right if c.dep_ == "dobj" and c.i < clause.i), None)
             if subjectless and before is not None:
                 start = before.left_edge  # "denied Mr Yeo, his spokesman, said the plans stink": Yeo said it
+        elif entry.frame == "clause" and any(c.dep_ == "oprd" for c in right) and any(c.dep_ == "dobj" for c in right):
+            # "calling the accusation "completely untrue"": what is called so, and what it is called
+            start = next(c for c in right if c.dep_ == "dobj").left_edge
         elif entry.frame == "clause":
             # The parser may hang "that" anywhere; it still opens what was said ("reported the previous day that …").
             start = next((t for c in right for t in c.subtree if t.lower_ == "that" and t.dep_ not in {"det", "nsubj", "nsubjpass"}), None)
@@ -312,8 +321,8 @@ class Attribution:
                     and self.doc[token.left_edge.i - 1].text == ",":
                 end = min(end, token.left_edge.i - 1)  # "denied it had lost, saying …": the speaker's aside
             # "…, a charge the company denies": another party's answer, not part of what was said
-            if token.lemma_.lower() in ACCUSATIONS and token.dep_ in {"appos", "npadvmod"} and token.left_edge.i > start.i \
-                    and self.doc[token.left_edge.i - 1].text == "," and any(c.dep_ in {"relcl", "acl"} for c in token.children):
+            if token.lemma_.lower() in ACCUSATIONS and token.left_edge.i > start.i and self.doc[token.left_edge.i - 1].text == "," \
+                    and any(c.dep_ in {"relcl", "acl"} and c.lemma_.lower() in reporting_verbs() for c in token.children):
                 end = min(end, token.left_edge.i - 1)
         tokens = list(self.doc[start.i:end])
         if tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ != "that" and not (
@@ -424,9 +433,11 @@ class Attribution:
             negated = any(c.dep_ == "neg" or c.lower_ == "no" for c in (*word.children, *word.head.children))
             if not (lemma in REBUTTALS - {"merit"} or negated and lemma in {"true", "merit", "basis", "truth", "foundation", "substance"}):
                 continue
+            if any(c.dep_ in {"xcomp", "ccomp", "advcl"} for c in word.children):
+                continue  # "it would be wrong to deny people …": a judgement, not a claim called false
             if word.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} and any(
                 c.dep_ == "dobj" and (c.lemma_.lower() in ACCUSATIONS or c.lower_ in {"it", "this", "that", "them"}) for c in word.head.children
-            ):
+            ) or word.dep_ == "amod" and word.head.lemma_.lower() in ACCUSATIONS and word.head.dep_ == "dobj":
                 return True  # "calling the accusation "completely untrue"", "branding the claims nonsense"
             for verb in (word, word.head):
                 if any(c.dep_ in {"nsubj", "nsubjpass"} and (c.lower_ in {"that", "this", "it", "these", "those", "they"}
