@@ -8,6 +8,7 @@ components on top: coreference (:mod:`.coref`, ``Token._.refers_to``) and attrib
 
 from __future__ import annotations
 
+import math
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -118,6 +119,15 @@ class Reading:
     def words(self) -> frozenset[str]:
         """Every word of the article, lower-cased."""
         return frozenset(t.lower_ for t in self.doc)
+
+    @cached_property
+    def rarity(self) -> dict[str, float]:
+        """Inverse unit frequency of each content lemma ("Yeo" tells more about a sentence than "plan")."""
+        counts: Counter[str] = Counter()
+        for unit in self.units:
+            counts.update({t.lemma_.lower() for t in unit if not (t.is_stop or t.is_punct or t.is_space or t.tag_ == "POS")})
+        size = len(self.units) or 1
+        return {lemma: math.log(1 + size / n) for lemma, n in counts.items()}
 
     @cached_property
     def mentions(self) -> Counter[str]:

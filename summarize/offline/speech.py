@@ -16,6 +16,7 @@ an answer: the question is then left unanswered, with the reason.
 
 from __future__ import annotations
 
+import math
 import re
 
 from spacy.tokens import Span, Token
@@ -158,13 +159,18 @@ def _lemmas(tokens) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def _score(ask: Ask, claim: Claim, reading: Reading) -> float:
-    """How much of the question's own words a claim holds: its content counts fully, the rest of its sentence half."""
+    """How much of the question's own words a claim holds, each word weighted by how rare it is in
+    the article ("Yeo" tells more than "plan"): its content counts fully, the rest of its sentence half."""
     wanted = set(ask.rest)
     if not wanted:
         return 0.0
+    weights = reading.rarity
     content = _lemmas(reading.doc[claim.content_span[0]:claim.content_span[1]])
     sentence = _lemmas(reading.units[claim.index])
-    return sum(1.0 if w in content else 0.5 if w in sentence else 0.0 for w in wanted) / len(wanted)
+    unknown = math.log(2 + len(reading.units))  # a word the article lacks weighs most
+    total = sum(weights.get(w, unknown) for w in wanted)
+    return sum(weights.get(w, unknown) * (1.0 if w in content else 0.5 if w in sentence else 0.0) for w in wanted) / total
+
 
 
 def claims_of(asked: Span, reading: Reading) -> list[Claim]:

@@ -31,6 +31,8 @@ _INSTITUTIONS = {"council", "commission", "office", "institute", "foundation", "
                  "organisation", "organization", "centre", "center", "forum", "alliance", "exchange", "tribunal", "inquiry"}
 #: Words over which a unit after the lede is cut to its claim when it can be.
 _LONG = 25
+#: Titles that only say how to address someone ("Mr"); any other ("Judge", "Gen") is a post and stays.
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mister", "madam"}
 #: Drafts read back and mended at most this many times.
 _READBACKS = 3
 #: Openers that only connect a sentence to the one before it; anything else (a time frame, a
@@ -405,6 +407,10 @@ class Summarizer:
             return self._label(party, before)
         if party.label == "PERSON" and party.name not in before and mention != party.name and mention.split()[-1] == party.name.split()[-1] \
                 and len(mention.split()) <= 2 and len(party.name.split()) > len(mention.split()) - (mention.split()[0].lower().rstrip(".") in titles()):
+            title = mention.split()[0]
+            if title.lower().rstrip(".") in titles() and title.lower().rstrip(".") not in _HONORIFICS \
+                    and not party.name.lower().startswith(title.lower()):
+                return f"{title} {party.name}"  # "Judge Clark" -> "Judge Letitia Clark": a post stays
             return party.name  # "Mr Kirby" -> "John Kirby"; never "Lord Falconer" -> "Falconer"
         return None
 
