@@ -252,7 +252,9 @@ class Resolver:
             named = {self.owner[t.i] for t in span if self.owner.get(t.i) and self.parties[self.owner[t.i]].label == "PERSON"
                      and not self.quoted[t.i] and self._may_be(self.owner[t.i], gender)}
             if kind == "person" and named:
-                if len(named) == 1 and number != start and not any(self._person(s) for s in subjects):
+                pronouns = any(FAMILY.get(t.lower_) == family and not self.quoted[t.i] for t in self.units[number])
+                if len(named) == 1 and number != start and not any(self._person(s) for s in subjects) and not pronouns:
+                    # ("… when she lost to Elena Dementieva": a "she" there is someone else already)
                     # "The programme also heard from Lord Roberts. He denied …": the one person the
                     # sentence names, when its subject is no person at all.
                     name = named.pop()
