@@ -104,3 +104,13 @@ def test_who_denied_what_lists_named_deniers_once():
 def test_a_who_answer_for_an_agent_keeps_the_agent():
     answer = ask(FIRM, "Who denied that Mr Reed had resigned as chairman?")
     assert answer.answer is not None and "spokesman" in answer.answer and "Reed" in answer.answer
+
+
+@pytest.mark.parametrize("noun", ["watchdog", "regulator", "minister", "firm"])
+def test_which_role_noun_questions_are_answered_with_a_name(noun):
+    # every kind of role noun in the lexicon (person, org, institution) asks for a named party
+    text = ("The Budget Office, a non-partisan fiscal watchdog and regulator, said the deficit would rise. "
+            "Trade minister Ana Lutz said exports would grow. The firm Velcor said prices would fall.")
+    answer = ask(text, f"Which {noun} said the deficit would rise?")
+    assert answer.answer is None or answer.answer.lower() not in PRONOUNS, answer
+    assert answer.evidence

@@ -191,8 +191,13 @@ def wanted_kind(doc: Doc, wh_tok: Token | None) -> tuple[str, Token | None]:
             noun = t if t.pos_ == "NOUN" or t.lemma_.lower() in NOUN_KIND else noun
     if noun is None:
         return "what", None
-    kind = NOUN_KIND.get(noun.lemma_.lower()) or speaker_nouns().get(noun.lemma_.lower()) or "thing"
+    kind = NOUN_KIND.get(noun.lemma_.lower()) or _ROLE_KIND.get(speaker_nouns().get(noun.lemma_.lower()), "thing")
     return ("thing" if kind == "title" and not names_in(doc) else kind), noun
+
+
+#: a role noun's kind in the lexicon -> the kind of span that answers "which <noun>": an institution
+#: ("which watchdog") is named as an organisation.
+_ROLE_KIND = {"person": "person", "org": "org", "institution": "org"}
 
 
 def roles() -> set[str]:
